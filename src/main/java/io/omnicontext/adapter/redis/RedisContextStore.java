@@ -1,0 +1,139 @@
+package io.omnicontext.adapter.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.domain.Change;
+import io.omnicontext.domain.Commit;
+import io.omnicontext.domain.CustomerContext;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.Reason;
+import io.omnicontext.domain.Refusal;
+import io.omnicontext.domain.TeamBoard;
+import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.IdempotencyStore;
+import io.omnicontext.port.Topic;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link ContextStore} on one Redis: a hash per customer (v, doc), a change log zset, identity keys; commit.lua does the rest. */
+@ApplicationScoped
+public class RedisContextStore implements ContextStore {
+  private final ReactiveRedisDataSource redis;
+  private final RedisScripts scripts;
+  private final ObjectMapper json;
+  private final OmnicontextConfig config;
+
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, ObjectMapper json, OmnicontextConfig config) {
+    this.redis = redis;
+    this.scripts = scripts;
+    this.json = json;
+    this.config = config;
+  }
+
+  @Override
+  public Uni<CustomerContext> load(CustomerKey key) {
+    return redis.execute("HGET", RedisKeys.context(key), "doc")
+        .map(doc -> doc == null ? CustomerContext.empty(key.customerId()) : read(doc.toString(), CustomerContext.class));
+  }
+
+  @Override
+  public Uni<Long> version(CustomerKey key) {
+    return redis.execute("HGET", RedisKeys.context(key), "v").map(v -> v == null ? 0L : v.toLong());
+  }
+
+  @Override
+  public Uni<Void> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency) {
+    List<String> keys = new ArrayList<>();
+    keys.add(RedisKeys.context(key));
+    keys.add(RedisKeys.log(key));
+    keys.add(idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()));
+    commit.linked().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+    List<String> changeJson = commit.changes().stream().map(this::write).toList();
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(commit.before().version()));
+    args.add(Long.toString(commit.lastVersion()));
+    args.add(write(commit.after()));
+    args.add(RedisKeys.channel(Topic.customer(key)));
+    args.add("[" + String.join(",", changeJson) + "]");
+    args.add(Integer.toString(config.redis().logWindow()));
+    args.add(idempotency == null ? "" : write(new StoredAnswer(idempotency.fingerprint(), "done", idempotency.status(), idempotency.body())));
+    args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));
+    args.add(Integer.toString(changeJson.size()));
+    args.add(Integer.toString(commit.linked().size()));
+    args.add(Integer.toString(commit.teamEntries().size()));
+    args.add(key.customerId());
+    for (int i = 0; i < changeJson.size(); i++) {
+      args.add(Long.toString(commit.changes().get(i).version()));
+      args.add(changeJson.get(i));
+    }
+    for (Commit.TeamEntry e : commit.teamEntries()) {
+      keys.add(RedisKeys.teamSeq(key.tenant(), e.team()));
+      keys.add(RedisKeys.teamLog(key.tenant(), e.team()));
+      keys.add(RedisKeys.teamBoard(key.tenant(), e.team()));
+      String handoffId = (String) e.change().data().get("handoffId");
+      TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
+      args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
+      args.add("{\"type\":\"handoff\",\"team\":" + write(e.team()) + ",\"seq\":");
+      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change()) + "}");
+      args.add(key.customerId() + "/" + handoffId);
+      args.add(item == null ? "" : write(item));
+    }
+    return scripts.run(RedisScripts.COMMIT, keys, args).map(r -> outcome(r, commit));
+  }
+
+  private Void outcome(Response r, Commit commit) {
+    String status = r.get(0).toString();
+    switch (status) {
+      case "ok":
+        return null;
+      case "moved":
+        throw new VersionMoved(r.get(1).toLong());
+      case "identity_taken":
+        var identity = commit.linked().get(r.get(1).toInteger() - 1);
+        throw new Refusal(Reason.IDENTITY_TAKEN, "the " + identity.type() + " " + identity.value()
+            + " is already linked to another customer of this tenant");
+      default:
+        throw new IllegalStateException("commit.lua answered " + status);
+    }
+  }
+
+  @Override
+  public Uni<Window> changesAfter(CustomerKey key, long after, int limit) {
+    return redis.execute("ZRANGEBYSCORE", RedisKeys.log(key), "(" + after, "+inf", "LIMIT", "0", Integer.toString(limit))
+        .map(r -> { List<Change> out = new ArrayList<>(r.size()); r.forEach(m -> out.add(read(m.toString(), Change.class))); return out; })
+        .chain(changes -> changes.isEmpty()
+            ? version(key).map(v -> new Window(changes, v <= after))
+            : Uni.createFrom().item(new Window(changes, changes.get(0).version() == after + 1)));
+  }
+
+  @Override
+  public Uni<Optional<String>> resolve(String tenant, String type, String value) {
+    return redis.execute("GET", RedisKeys.identity(tenant, type, value)).map(r -> Optional.ofNullable(r).map(Response::toString));
+  }
+
+  /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
+  public record StoredAnswer(String fp, String state, Integer status, String body) {}
+
+  String write(Object o) {
+    try {
+      return json.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  <T> T read(String s, Class<T> type) {
+    try {
+      return json.readValue(s, type);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.omnicontext.adapter.redis;
+
+import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.port.IdempotencyStore;
+import io.omnicontext.adapter.redis.RedisContextStore.StoredAnswer;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/** {@link IdempotencyStore}: a claim is SET NX with a lease; the answer replaces it (see commit.lua for successes). */
+@ApplicationScoped
+public class RedisIdempotencyStore implements IdempotencyStore {
+  private final ReactiveRedisDataSource redis;
+  private final RedisScripts scripts;
+  private final RedisContextStore codec;
+  private final OmnicontextConfig config;
+
+  public RedisIdempotencyStore(ReactiveRedisDataSource redis, RedisScripts scripts, RedisContextStore codec, OmnicontextConfig config) {
+    this.redis = redis;
+    this.scripts = scripts;
+    this.codec = codec;
+    this.config = config;
+  }
+
+  @Override
+  public Uni<Claim> claim(CustomerKey key, String idempotencyKey, String fingerprint) {
+    String k = RedisKeys.idempotency(key, idempotencyKey);
+    String lease = Long.toString(config.redis().idempotencyLease().toMillis());
+    return redis.execute("SET", k, pending(fingerprint), "NX", "PX", lease)
+        .chain(ok -> ok != null ? Uni.createFrom().<Claim>item(new Claim.Owner()) : redis.execute("GET", k).map(r -> {
+          if (r == null) return new Claim.Pending(); // the lease just ran out: the caller asks again
+          StoredAnswer a = codec.read(r.toString(), StoredAnswer.class);
+          if (!a.fp().equals(fingerprint)) return new Claim.OtherBody();
+          return "done".equals(a.state()) ? new Claim.Answered(a.status(), a.body()) : new Claim.Pending();
+        }));
+  }
+
+  @Override
+  public Uni<Void> store(CustomerKey key, Record record) {
+    String k = RedisKeys.idempotency(key, record.idempotencyKey());
+    String value = codec.write(new StoredAnswer(record.fingerprint(), "done", record.status(), record.body()));
+    return redis.execute("SET", k, value, "EX", Long.toString(config.redis().idempotencyTtl().toSeconds())).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Void> release(CustomerKey key, String idempotencyKey, String fingerprint) {
+    return scripts.run(RedisScripts.DELETE_IF, List.of(RedisKeys.idempotency(key, idempotencyKey)), List.of(pending(fingerprint)))
+        .replaceWithVoid();
+  }
+
+  private String pending(String fingerprint) { return codec.write(new StoredAnswer(fingerprint, "pending", null, null)); }
+}

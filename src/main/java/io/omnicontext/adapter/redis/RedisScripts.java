@@ -1,0 +1,64 @@
+package io.omnicontext.adapter.redis;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Lua scripts under resources/redis, run by SHA; after a Redis restart flushed its script cache
+ * (NOSCRIPT) the script is sent once more in full.
+ */
+@ApplicationScoped
+public class RedisScripts {
+  public static final String COMMIT = "commit";
+  public static final String TEAM_BOARD = "team-board";
+  public static final String DELETE_IF = "delete-if";
+  public static final String ZREM_IF = "zrem-if";
+
+  private final ReactiveRedisDataSource redis;
+  private final Map<String, String> bodies = new ConcurrentHashMap<>();
+  private final Map<String, String> shas = new ConcurrentHashMap<>();
+
+  public RedisScripts(ReactiveRedisDataSource redis) {
+    this.redis = redis;
+    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF)) {
+      String body = read(name);
+      bodies.put(name, body);
+      shas.put(name, RedisKeys.sha1(body));
+    }
+  }
+
+  public Uni<Response> run(String script, List<String> keys, List<String> args) {
+    return redis.execute("EVALSHA", command(shas.get(script), keys, args))
+        .onFailure(RedisScripts::isNoScript).recoverWithUni(() -> redis.execute("EVAL", command(bodies.get(script), keys, args)));
+  }
+
+  private static String[] command(String scriptOrSha, List<String> keys, List<String> args) {
+    List<String> a = new ArrayList<>(2 + keys.size() + args.size());
+    a.add(scriptOrSha);
+    a.add(Integer.toString(keys.size()));
+    a.addAll(keys);
+    a.addAll(args);
+    return a.toArray(String[]::new);
+  }
+
+  private static boolean isNoScript(Throwable t) { return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"); }
+
+  private static String read(String name) {
+    try (InputStream in = RedisScripts.class.getResourceAsStream("/redis/" + name + ".lua")) {
+      if (in == null) throw new IllegalStateException("missing resource redis/" + name + ".lua");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

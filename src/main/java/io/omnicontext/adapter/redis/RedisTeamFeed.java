@@ -1,0 +1,54 @@
+package io.omnicontext.adapter.redis;
+
+import io.omnicontext.port.TeamFeed;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@link TeamFeed} over the keys commit.lua writes: seq counter, frame log (zset by seq), waiting board (hash). */
+@ApplicationScoped
+public class RedisTeamFeed implements TeamFeed {
+  /** Team names cannot hold quotes, so the first "seq" member of a frame is its own. */
+  private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
+
+  private final ReactiveRedisDataSource redis;
+  private final RedisScripts scripts;
+
+  public RedisTeamFeed(ReactiveRedisDataSource redis, RedisScripts scripts) {
+    this.redis = redis;
+    this.scripts = scripts;
+  }
+
+  @Override
+  public Uni<Board> board(String tenant, String team) {
+    return scripts.run(RedisScripts.TEAM_BOARD, List.of(RedisKeys.teamSeq(tenant, team), RedisKeys.teamBoard(tenant, team)), List.of())
+        .map(r -> {
+          List<String> items = new ArrayList<>();
+          r.get(1).forEach(i -> items.add(i.toString()));
+          return new Board(r.get(0).toLong(), items);
+        });
+  }
+
+  @Override
+  public Uni<Frames> after(String tenant, String team, long after) {
+    return redis.execute("ZRANGEBYSCORE", RedisKeys.teamLog(tenant, team), "(" + after, "+inf")
+        .chain(r -> redis.execute("GET", RedisKeys.teamSeq(tenant, team)).map(seq -> {
+          List<Long> seqs = new ArrayList<>();
+          List<String> frames = new ArrayList<>();
+          r.forEach(f -> { frames.add(f.toString()); seqs.add(seqOf(f.toString())); });
+          long current = seq == null ? 0 : seq.toLong();
+          boolean complete = seqs.isEmpty() ? current <= after : seqs.get(0) == after + 1;
+          return new Frames(seqs, frames, current, complete);
+        }));
+  }
+
+  static long seqOf(String frame) {
+    Matcher m = SEQ.matcher(frame);
+    if (!m.find()) throw new IllegalStateException("team frame without seq");
+    return Long.parseLong(m.group(1));
+  }
+}

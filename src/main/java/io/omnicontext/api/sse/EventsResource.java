@@ -1,0 +1,79 @@
+package io.omnicontext.api.sse;
+
+import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.rest.Caller;
+import io.omnicontext.domain.Audience;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.Refusal;
+import io.omnicontext.service.push.Session;
+import io.omnicontext.service.push.Subscription;
+import io.omnicontext.service.push.Subscriptions;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+/**
+ * Server-Sent Events fallback: the same subscription as the WebSocket, one customer per stream.
+ * `id:` is the version, so a browser's automatic reconnect resumes with Last-Event-ID (which wins over after).
+ */
+@Path("/v1/customers/{customerId}/events")
+public class EventsResource {
+  private final Caller caller;
+  private final Subscriptions subscriptions;
+
+  public EventsResource(Caller caller, Subscriptions subscriptions) {
+    this.caller = caller;
+    this.subscriptions = subscriptions;
+  }
+
+  @GET
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public Multi<OutboundSseEvent> events(@PathParam("customerId") String customerId, @QueryParam("after") String after,
+      @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+    Principal p = caller.get();
+    if (!CustomerKey.isCustomerId(customerId) || !p.mayRead(customerId)) throw Refusal.notFound("no customer " + customerId);
+    CustomerKey key = p.key(customerId);
+    Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
+    return Multi.createFrom().emitter(emitter -> {
+      Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
+      emitter.onTermination(sub::close);
+      sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
+    });
+  }
+
+  private static Long position(String raw) {
+    if (raw == null || raw.isBlank()) return null;
+    try {
+      long v = Long.parseLong(raw.trim());
+      if (v < 0) throw Refusal.badRequest("after must be >= 0");
+      return v;
+    } catch (NumberFormatException e) {
+      throw Refusal.badRequest("after and Last-Event-ID must be whole numbers");
+    }
+  }
+
+  /** Frames as SSE events: subscribed is a comment, a snapshot is event "snapshot", changes carry their version as id. */
+  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience) implements Session {
+    @Override
+    public void send(Kind kind, long position, String frame) {
+      var event = switch (kind) {
+        case SUBSCRIBED -> sse.newEventBuilder().comment("subscribed at version " + position);
+        case SNAPSHOT -> sse.newEventBuilder().name("snapshot").id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
+        default -> sse.newEventBuilder().id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
+      };
+      emitter.emit(event.build());
+    }
+
+    @Override
+    public void resync(String reason) { emitter.complete(); }
+  }
+}

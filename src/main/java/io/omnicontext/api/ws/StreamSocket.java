@@ -1,0 +1,72 @@
+package io.omnicontext.api.ws;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.auth.TokenVerifier;
+import io.omnicontext.service.CommitChanges;
+import io.omnicontext.service.push.Frames;
+import io.omnicontext.service.push.Subscriptions;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/** GET /v1/stream: thin on purpose; each connection's work is its {@link StreamSession}. */
+@WebSocket(path = "/v1/stream")
+public class StreamSocket {
+  private static final TypedKey<StreamSession> SESSION = new TypedKey<>("omnicontext.session");
+
+  private final TokenVerifier verifier;
+  private final Subscriptions subscriptions;
+  private final CommitChanges commits;
+  private final Frames frames;
+  private final Vertx vertx;
+
+  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, CommitChanges commits, Frames frames, Vertx vertx) {
+    this.verifier = verifier;
+    this.subscriptions = subscriptions;
+    this.commits = commits;
+    this.frames = frames;
+    this.vertx = vertx;
+  }
+
+  @OnOpen
+  public void open(WebSocketConnection connection) {
+    Principal principal;
+    try {
+      List<String> tokens = new QueryStringDecoder("?" + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query()))
+          .parameters().get("access_token");
+      principal = TokenUpgradeCheck.verify(verifier, connection.handshakeRequest().header("Authorization"),
+          tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    } catch (TokenVerifier.Unauthorized e) {
+      connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
+    StreamSession session = new StreamSession(connection, principal, subscriptions, commits, frames, vertx);
+    connection.userData().put(SESSION, session);
+    session.start();
+  }
+
+  @OnTextMessage
+  public void message(WebSocketConnection connection, String text) {
+    StreamSession session = connection.userData().get(SESSION);
+    if (session != null) session.handle(text);
+  }
+
+  @OnClose
+  public void close(WebSocketConnection connection) {
+    StreamSession session = connection.userData().remove(SESSION);
+    if (session != null) session.close();
+  }
+
+  @OnError
+  public void error(WebSocketConnection connection, Throwable t) {
+    StreamSession session = connection.userData().get(SESSION);
+    if (session != null) session.failed(t);
+  }
+}

@@ -1,0 +1,60 @@
+package io.omnicontext.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every omnicontext.* key; README's configuration table lists them with their environment variables. */
+@ConfigMapping(prefix = "omnicontext")
+public interface OmnicontextConfig {
+
+  /** HS256 secret (>= 32 bytes) that local and test runs verify tokens with (OMNICONTEXT_JWT_SECRET). */
+  @WithName("jwt-secret")
+  Optional<String> jwtSecret();
+
+  /** Longest a commit may take (including retries after lost races) before it answers `unavailable`. */
+  @WithDefault("5s")
+  Duration commitTimeout();
+
+  /** How often a commit recomputes after another writer won the race before it answers `unavailable`. */
+  @WithDefault("64")
+  int commitRaces();
+
+  /** Largest request body accepted; larger ones get 413 too_large. */
+  @WithDefault("262144")
+  int maxBodyBytes();
+
+  Redis redis();
+
+  Sweep sweep();
+
+  interface Redis {
+    /** Changes (and team frames) kept in Redis per customer (per team) for resume and history. */
+    @WithDefault("1000")
+    int logWindow();
+
+    /** Idempotency-Key records are kept this long. */
+    @WithDefault("24h")
+    Duration idempotencyTtl();
+
+    /** A request holding an Idempotency-Key gives it up after this long if it never answered (node died). */
+    @WithDefault("30s")
+    Duration idempotencyLease();
+
+    /** Reconnect delay of the pub/sub connection after it dropped. */
+    @WithDefault("500ms")
+    Duration feedReconnect();
+  }
+
+  interface Sweep {
+    /** How often each node looks for due time-driven changes (expiry, overdue). */
+    @WithDefault("500ms")
+    Duration interval();
+
+    /** Most customers handled per sweep. */
+    @WithDefault("100")
+    int batch();
+  }
+}

@@ -1,0 +1,41 @@
+package io.omnicontext.domain;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pure rules: (context, op) -> context, and a request's ops -> one commit of N versions or a refusal. */
+public final class ContextRules {
+  private ContextRules() {}
+
+  /** Applies one op to a copy of the context; the version is not touched. */
+  public static CustomerContext apply(CustomerContext context, Op op, Actor actor, Instant at) {
+    CustomerContext draft = context.copy();
+    op.applyTo(draft, actor, at);
+    return draft;
+  }
+
+  /** Applies every op in order, one version each, deriving attention after each; all or nothing. */
+  public static Commit commit(CustomerContext current, List<Op> ops, Actor actor, Instant now) {
+    Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+    CustomerContext ctx = current;
+    List<Change> changes = new ArrayList<>(ops.size());
+    List<Commit.TeamEntry> team = new ArrayList<>();
+    List<Items.Identity> linked = new ArrayList<>();
+    for (Op op : ops) {
+      CustomerContext next = apply(ctx, op, actor, at);
+      List<AttentionItem> attention = Attention.derive(next, ctx.attention(), at);
+      boolean altered = !Attention.sameCues(ctx.attention(), attention);
+      next = next.withAttention(attention).withVersion(ctx.version() + 1);
+      Change change = new Change(current.customerId(), next.version(), op.name(), op.data(), actor, at,
+          altered ? attention : null);
+      changes.add(change);
+      String t = op.team(ctx);
+      if (t != null) team.add(new Commit.TeamEntry(t, change));
+      if (op instanceof ProfileOps.IdentityLink l) linked.add(new Items.Identity(l.type(), l.value(), at));
+      ctx = next;
+    }
+    return new Commit(current, ctx, changes, team, linked);
+  }
+}

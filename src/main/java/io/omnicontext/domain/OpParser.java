@@ -1,0 +1,56 @@
+package io.omnicontext.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Turns the ops[] of a request (plain JSON values) into validated ops, or refuses the whole request. */
+public final class OpParser {
+  /** Most ops a single request may carry. */
+  public static final int MAX_OPS = 500;
+
+  private static final Map<String, Function<Fields, Op>> READERS = Map.ofEntries(
+      Map.entry("profile.set", ProfileOps.ProfileSet::read),
+      Map.entry("identity.link", ProfileOps.IdentityLink::read),
+      Map.entry("preference.set", ProfileOps.PreferenceSet::read),
+      Map.entry("note.add", ProfileOps.NoteAdd::read),
+      Map.entry("interaction.record", ProfileOps.InteractionRecord::read),
+      Map.entry("offer.issue", OfferOps.OfferIssue::read),
+      Map.entry("offer.redeem", OfferOps.OfferRedeem::read),
+      Map.entry("appointment.schedule", ScheduleOps.AppointmentSchedule::read),
+      Map.entry("appointment.reschedule", ScheduleOps.AppointmentReschedule::read),
+      Map.entry("appointment.cancel", ScheduleOps.AppointmentCancel::read),
+      Map.entry("reservation.hold", ScheduleOps.ReservationHold::read),
+      Map.entry("reservation.release", ScheduleOps.ReservationRelease::read),
+      Map.entry("reservation.fulfil", ScheduleOps.ReservationFulfil::read),
+      Map.entry("case.open", CaseOps.CaseOpen::read),
+      Map.entry("case.update", CaseOps.CaseUpdate::read),
+      Map.entry("case.resolve", CaseOps.CaseResolve::read),
+      Map.entry("engagement.start", CaseOps.EngagementStart::read),
+      Map.entry("engagement.end", CaseOps.EngagementEnd::read),
+      Map.entry("handoff.create", HandoffOps.HandoffCreate::read),
+      Map.entry("handoff.accept", HandoffOps.HandoffAccept::read),
+      Map.entry("handoff.complete", HandoffOps.HandoffComplete::read));
+
+  private OpParser() {}
+
+  /** ops: the request's "ops" member as parsed JSON. */
+  @SuppressWarnings("unchecked")
+  public static List<Op> parse(Object ops) {
+    if (!(ops instanceof List<?> list)) throw Refusal.badRequest("the body must be an object with an ops array");
+    if (list.isEmpty()) throw Refusal.invalid("ops must hold at least one op");
+    if (list.size() > MAX_OPS) throw Refusal.invalid("ops must hold at most " + MAX_OPS + " ops");
+    List<Op> out = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      String where = "ops[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> raw)) throw Refusal.invalid(where + " must be an object");
+      Object name = raw.get("op");
+      if (!(name instanceof String op)) throw Refusal.invalid(where + ".op is required");
+      Function<Fields, Op> reader = READERS.get(op);
+      if (reader == null) throw new Refusal(Reason.UNKNOWN_OP, where + ".op \"" + op + "\" is not an op of this service");
+      out.add(reader.apply(new Fields((Map<String, Object>) raw, where)));
+    }
+    return out;
+  }
+}

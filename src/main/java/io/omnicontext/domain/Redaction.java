@@ -1,0 +1,42 @@
+package io.omnicontext.domain;
+
+import io.omnicontext.domain.Items.Engagement;
+import io.omnicontext.domain.Items.SupportCase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a customer token may see: no internal notes, no case owners, no hand-offs, no agent identities.
+ * A change it may not see still advances its version line: the caller sends the placeholder.
+ */
+public final class Redaction {
+  private static final Set<String> INTERNAL_OPS = Set.of("handoff.create", "handoff.accept", "handoff.complete", "handoff.overdue");
+
+  private Redaction() {}
+
+  /** The change as the audience sees it, or empty when it must be the redacted placeholder. */
+  public static Optional<Change> change(Change c, Audience audience) {
+    if (audience == Audience.STAFF) return Optional.of(c);
+    if (INTERNAL_OPS.contains(c.op())) return Optional.empty();
+    if (c.op().equals("note.add") && "internal".equals(c.data().get("visibility"))) return Optional.empty();
+    Map<String, Object> data = c.data();
+    if (c.op().startsWith("case.") && data.containsKey("owner")) {
+      data = new LinkedHashMap<>(data);
+      data.remove("owner");
+    }
+    return Optional.of(new Change(c.customerId(), c.version(), c.op(), data, c.actor() == null ? null : c.actor().withoutSub(),
+        c.at(), c.attention() == null ? null : Attention.forCustomer(c.attention())));
+  }
+
+  public static CustomerContext context(CustomerContext c, Audience audience) {
+    if (audience == Audience.STAFF) return c;
+    var cases = new LinkedHashMap<String, SupportCase>();
+    c.cases().forEach((id, k) -> cases.put(id, new SupportCase(k.caseId(), k.subject(), k.status(), k.priority(), null, k.openedAt())));
+    var engagements = new LinkedHashMap<String, Engagement>(c.engagements());
+    return new CustomerContext(c.customerId(), c.version(), c.profile(), c.identities(), c.offers(), c.appointments(),
+        c.reservations(), cases, c.notes().stream().filter(n -> !n.internal()).toList(), c.preferences(),
+        c.interactions(), engagements, Map.of(), Attention.forCustomer(c.attention()));
+  }
+}

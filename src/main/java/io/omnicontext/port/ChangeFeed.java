@@ -1,0 +1,27 @@
+package io.omnicontext.port;
+
+import io.smallrye.mutiny.Uni;
+import java.util.function.BiConsumer;
+
+/**
+ * Cross-node fan-out of committed changes, one topic per customer and per team. Guarantee: at most
+ * once, in commit order per topic as this node receives them; a message may be lost (reconnect):
+ * sessions see the gap by version (or seq) and fill it from the store's log. Never the source of
+ * truth. Follow a topic on its first local session, unfollow after its last.
+ */
+public interface ChangeFeed {
+
+  /** Completes once the server confirmed the subscription. */
+  Uni<Void> follow(Topic topic);
+
+  Uni<Void> unfollow(Topic topic);
+
+  /** Where messages go: topic and the published payload (a JSON array). Set once at start-up. */
+  void onMessage(BiConsumer<Topic, String> listener);
+
+  /** Called after the feed reconnected: messages may have been lost while it was down. */
+  void onReconnect(Runnable r);
+
+  /** Whether the feed's connection is up (readiness). */
+  boolean connected();
+}

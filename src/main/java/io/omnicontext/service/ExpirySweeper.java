@@ -1,0 +1,75 @@
+package io.omnicontext.service;
+
+import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.domain.Actor;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.TimeRules;
+import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.DueSchedule;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Commits time-driven changes (hold expired, offer expired, hand-off overdue) on every node: each
+ * sweep takes the customers whose time has come and commits what is due through the normal commit
+ * path, so when two nodes race the loser recomputes, finds nothing due, and commits nothing.
+ */
+@ApplicationScoped
+public class ExpirySweeper {
+  private final DueSchedule due;
+  private final ContextStore store;
+  private final CommitChanges commits;
+  private final OmnicontextConfig config;
+  private final Vertx vertx;
+  private final Clock clock = Clock.systemUTC();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private long timer = -1;
+
+  public ExpirySweeper(DueSchedule due, ContextStore store, CommitChanges commits, OmnicontextConfig config, Vertx vertx) {
+    this.due = due;
+    this.store = store;
+    this.commits = commits;
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  void start(@Observes StartupEvent e) {
+    timer = vertx.setPeriodic(config.sweep().interval().toMillis(), id -> sweep());
+  }
+
+  void stop(@Observes ShutdownEvent e) {
+    if (timer >= 0) vertx.cancelTimer(timer);
+  }
+
+  /** One sweep; skipped while the previous one still runs. */
+  void sweep() {
+    if (!running.compareAndSet(false, true)) return;
+    Instant now = clock.instant();
+    due.due(now, config.sweep().batch())
+        .onItem().transformToMulti(keys -> Multi.createFrom().iterable(keys))
+        .onItem().transformToUniAndConcatenate(key -> settle(key, now))
+        .collect().last()
+        .onTermination().invoke(() -> running.set(false))
+        .subscribe().with(x -> {}, err -> Log.debugf("sweep failed: %s", err.getMessage()));
+  }
+
+  /** Commits what is due for one customer, then schedules what falls due next (or forgets it). */
+  Uni<Void> settle(CustomerKey key, Instant now) {
+    return commits.commitPlanned(key, ctx -> TimeRules.dueOps(ctx, clock.instant()), Actor.SERVER, null)
+        .chain(() -> store.load(key))
+        .chain(ctx -> TimeRules.nextDue(ctx)
+            .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
+            .orElseGet(() -> due.clear(key, now)))
+        .onFailure().invoke(err -> Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage()))
+        .onFailure().recoverWithNull();
+  }
+}

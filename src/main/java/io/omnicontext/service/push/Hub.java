@@ -1,0 +1,81 @@
+package io.omnicontext.service.push;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.domain.Change;
+import io.omnicontext.port.ChangeFeed;
+import io.omnicontext.port.Topic;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's subscriptions by topic. It follows a topic on the feed while at least one local
+ * subscription wants it, parses each published message once and hands it to every local
+ * subscription of the topic.
+ */
+@ApplicationScoped
+public class Hub {
+  private static final TypeReference<List<Change>> CHANGES = new TypeReference<>() {};
+
+  private final ChangeFeed feed;
+  private final ObjectMapper json;
+  private final Frames frames;
+  private final Map<Topic, Set<Subscription>> local = new ConcurrentHashMap<>();
+
+  public Hub(ChangeFeed feed, ObjectMapper json, Frames frames) {
+    this.feed = feed;
+    this.json = json;
+    this.frames = frames;
+  }
+
+  void start(@Observes StartupEvent e) {
+    feed.onMessage(this::publish);
+    feed.onReconnect(() -> local.values().forEach(subs -> subs.forEach(Subscription::recheck)));
+  }
+
+  /** Completes once the feed follows the topic, so nothing committed from now on is missed. */
+  public Uni<Void> join(Topic topic, Subscription s) {
+    local.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(s);
+    return feed.follow(topic).onFailure().invoke(() -> leave(topic, s));
+  }
+
+  public void leave(Topic topic, Subscription s) {
+    local.computeIfPresent(topic, (t, subs) -> {
+      subs.remove(s);
+      if (!subs.isEmpty()) return subs;
+      feed.unfollow(t).subscribe().with(x -> {}, err -> Log.debugf("unfollow %s failed: %s", t, err.getMessage()));
+      return null;
+    });
+  }
+
+  public int topics() { return local.size(); }
+
+  private void publish(Topic topic, String payload) {
+    Set<Subscription> subs = local.get(topic);
+    if (subs == null || subs.isEmpty()) return;
+    Object message;
+    try {
+      message = topic.team() ? teamFrames(payload) : frames.deliveries(json.readValue(payload, CHANGES));
+    } catch (Exception e) {
+      Log.errorf("feed message on %s not understood: %s", topic, e.getMessage());
+      return;
+    }
+    subs.forEach(s -> s.deliver(message));
+  }
+
+  /** A team feed message: frames with their seq, re-encoded unchanged. */
+  private List<TeamSubscription.SeqFrame> teamFrames(String payload) throws Exception {
+    List<TeamSubscription.SeqFrame> out = new ArrayList<>();
+    for (JsonNode f : json.readTree(payload)) out.add(new TeamSubscription.SeqFrame(f.get("seq").asLong(), json.writeValueAsString(f)));
+    return out;
+  }
+}

@@ -1,0 +1,17 @@
+package io.omnicontext.service.push;
+
+import io.omnicontext.domain.Audience;
+
+/** One open connection (WebSocket or SSE) as the push layer sees it: who reads, and where frames go. */
+public interface Session {
+  /** What a frame is: SSE shows subscribed as a comment and uses the position as the event id. */
+  enum Kind { SUBSCRIBED, SNAPSHOT, CHANGE, HANDOFF }
+
+  Audience audience();
+
+  /** Sends one encoded frame at a version (customer) or seq (team); frames sent under one lock arrive in order. */
+  void send(Kind kind, long position, String frame);
+
+  /** The subscription lost its footing (an unrecoverable gap): close so the client resumes with after. */
+  void resync(String reason);
+}
