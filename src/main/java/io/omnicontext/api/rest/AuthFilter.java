@@ -14,7 +14,7 @@ public class AuthFilter {
     this.caller = caller;
   }
 
-  @ServerRequestFilter
+  @ServerRequestFilter(preMatching = true)
   public void authenticate(ContainerRequestContext request) {
     String header = request.getHeaderString("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;

@@ -5,6 +5,8 @@ import io.omnicontext.api.auth.TokenVerifier;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
 
 /** Refuses the WebSocket handshake with 401 unless it carries a valid token (header, or ?access_token for browsers). */
 @ApplicationScoped
@@ -19,7 +21,8 @@ public class TokenUpgradeCheck implements HttpUpgradeCheck {
       verify(verifier, context.httpRequest().getHeader("Authorization"), context.httpRequest().getParam("access_token"));
       return CheckResult.permitUpgrade();
     } catch (TokenVerifier.Unauthorized e) {
-      return CheckResult.rejectUpgrade(401);
+      // Close after the refusal: a refused upgrade leaves nothing to keep the connection alive for.
+      return CheckResult.rejectUpgrade(401, Map.of("Connection", List.of("close"), "WWW-Authenticate", List.of("Bearer")));
     }
   }
 
