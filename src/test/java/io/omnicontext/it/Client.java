@@ -1,0 +1,150 @@
+package io.omnicontext.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** One user of the service (a token on a node): REST calls and real WebSocket sessions. */
+final class Client {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration PUSH_DEADLINE = Duration.ofSeconds(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final Nodes.Node node;
+  final String token;
+
+  Client(Nodes.Node node, String token) {
+    this.node = node;
+    this.token = token;
+  }
+
+  Client on(Nodes.Node other) { return new Client(other, token); }
+
+  record Answer(int status, JsonNode body) {}
+
+  Answer post(String customerId, List<Map<String, Object>> ops) { return send("POST", "/v1/customers/" + customerId + "/changes", Map.of("ops", ops)); }
+
+  Answer get(String path) { return send("GET", path, null); }
+
+  JsonNode context(String customerId) {
+    Answer a = get("/v1/customers/" + customerId + "/context");
+    if (a.status() != 200) throw new AssertionError("GET context answered " + a.status() + " " + a.body());
+    return a.body();
+  }
+
+  /** POST that must answer 200. */
+  JsonNode commit(String customerId, List<Map<String, Object>> ops) {
+    Answer a = post(customerId, ops);
+    if (a.status() != 200) throw new AssertionError("POST changes answered " + a.status() + " " + a.body());
+    return a.body();
+  }
+
+  private Answer send(String method, String path, Object body) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(node.base().resolve(path)).timeout(Duration.ofSeconds(10))
+          .header("Authorization", "Bearer " + token);
+      b = body == null ? b.GET() : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed: " + e, e);
+    }
+  }
+
+  Stream stream() { return new Stream(this); }
+
+  /** A WebSocket on /v1/stream recording every frame; waits have deadlines and name what they waited for. */
+  static final class Stream implements WebSocket.Listener, AutoCloseable {
+    final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+    private final WebSocket ws;
+    private final StringBuilder partial = new StringBuilder();
+    private int requests;
+
+    Stream(Client c) {
+      URI uri = URI.create(c.node.base().toString().replaceFirst("^http", "ws") + "/v1/stream");
+      ws = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + c.token).connectTimeout(Duration.ofSeconds(5))
+          .buildAsync(uri, this).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          frames.add(JSON.readTree(partial.toString()));
+        } catch (Exception e) {
+          frames.add(JSON.createObjectNode().put("type", "<not JSON>"));
+        }
+        partial.setLength(0);
+        synchronized (this) { notifyAll(); }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    /** Sends a frame; returns its id. */
+    String send(Map<String, Object> frame) {
+      String id = "r" + (++requests);
+      var f = new java.util.LinkedHashMap<String, Object>(frame);
+      f.put("id", id);
+      try {
+        ws.sendText(JSON.writeValueAsString(f), true).orTimeout(5, TimeUnit.SECONDS).join();
+      } catch (Exception e) {
+        throw new AssertionError("send failed: " + e, e);
+      }
+      return id;
+    }
+
+    /** Subscribes to a customer and waits for subscribed (and the snapshot): returns the frame index after them. */
+    int subscribe(String customerId) {
+      String id = send(Map.of("type", "subscribe", "customerId", customerId));
+      await(f -> f.path("type").asText().equals("snapshot") && f.path("customerId").asText().equals(customerId), "snapshot of " + customerId);
+      await(f -> id.equals(f.path("id").asText()) && f.path("type").asText().equals("subscribed"), "subscribed " + customerId);
+      return frames.size();
+    }
+
+    int subscribeTeam(String team) {
+      send(Map.of("type", "subscribe", "team", team));
+      await(f -> f.path("type").asText().equals("snapshot") && f.path("team").asText().equals(team), "snapshot of team " + team);
+      return frames.size();
+    }
+
+    /** The first frame matching, waiting up to the push deadline. */
+    JsonNode await(Predicate<JsonNode> match, String what) {
+      long deadline = System.nanoTime() + PUSH_DEADLINE.toNanos();
+      synchronized (this) {
+        while (true) {
+          for (JsonNode f : frames) if (match.test(f)) return f;
+          long left = deadline - System.nanoTime();
+          if (left <= 0) throw new AssertionError("no " + what + " within " + PUSH_DEADLINE.toSeconds() + " s; frames: " + frames);
+          try {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+          }
+        }
+      }
+    }
+
+    /** Change frames of a customer, in arrival order. */
+    List<Long> versions(String customerId) {
+      return frames.stream().filter(f -> f.path("type").asText().equals("change") && f.path("customerId").asText().equals(customerId))
+          .map(f -> f.path("version").asLong()).toList();
+    }
+
+    @Override
+    public void close() { ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join(); }
+  }
+}

@@ -1,0 +1,102 @@
+package io.omnicontext.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** Hand-offs that cannot get lost, team feeds, and contact that follows the customer's wishes (issue 5's stories). */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class HandoffAndReachStoriesIT {
+  private final String tenant = Tokens.newTenant();
+  private final String customer = Tokens.newId("c");
+
+  private Client as(Nodes.Node node, String role, String sub, String channel) {
+    return new Client(node, Tokens.mint(tenant, role, sub, channel, null));
+  }
+
+  private static Map<String, Object> handoff(String id, String team, String dueBy) {
+    return Map.of("op", "handoff.create", "handoffId", id, "kind", "reservation", "ref", "r-sofa", "fromChannel", "chat",
+        "toTeam", team, "dueBy", dueBy, "note", "Green sofa held for pickup");
+  }
+
+  @Test
+  void lindas_own_number_replaces_her_daughters_at_once_on_either_node_and_withdrawn_consent_refuses() {
+    Client crm = as(Nodes.one(), "integration", "crm", "system");
+    Client sender = as(Nodes.two(), "integration", "marketing", "system");
+    crm.commit(customer, List.of(
+        Map.of("op", "profile.set", "fields", Map.of("name", "Linda Okafor", "timezone", "UTC")),
+        Map.of("op", "preference.set", "key", "consent.marketing", "value", true),
+        Map.of("op", "preference.set", "key", "notifications.sms.to", "value", "+15550199")));
+    String path = "/v1/customers/" + customer + "/reach?purpose=marketing&channel=sms";
+    assertEquals("+15550199", sender.get(path).body().path("to").asText());
+
+    crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "notifications.sms.to", "value", "+15550100")));
+    for (Client node : List.of(sender, sender.on(Nodes.one()))) {
+      JsonNode reach = node.get(path).body();
+      assertTrue(reach.path("allowed").asBoolean(), reach.toString());
+      assertEquals("+15550100", reach.path("to").asText(), "the very next answer is Linda's own number");
+    }
+
+    crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "consent.marketing", "value", false)));
+    JsonNode refused = sender.get(path).body();
+    assertFalse(refused.path("allowed").asBoolean());
+    assertTrue(refused.path("reason").asText().contains("consent.marketing"), refused.toString());
+  }
+
+  @Test
+  void a_chat_hand_off_reaches_the_store_tablet_on_the_other_node_and_is_accepted_once() {
+    String team = "store:branch-" + Tokens.newId("x");
+    Client chat = as(Nodes.one(), "agent", "chat-agent", "chat");
+    Client tablet = as(Nodes.two(), "agent", "tablet-x", "store");
+    Client colleague = as(Nodes.one(), "agent", "tablet-y", "store");
+    try (var feed = tablet.stream()) {
+      int from = feed.subscribeTeam(team);
+      chat.commit(customer, List.of(
+          Map.of("op", "reservation.hold", "reservationId", "r-sofa", "sku", "SOFA-GREEN", "storeId", "branch-X",
+              "until", Instant.now().plus(2, ChronoUnit.DAYS).toString()),
+          handoff("h-1", team, Instant.now().plus(4, ChronoUnit.HOURS).toString())));
+      JsonNode frame = feed.await(f -> f.path("type").asText().equals("handoff"), "the hand-off on the team feed");
+      assertEquals(customer, frame.path("customerId").asText(), "the tablet learns the customer from the hand-off");
+      assertEquals("handoff.create", frame.path("change").path("op").asText());
+      assertTrue(feed.frames.size() > from);
+
+      var first = CompletableFuture.supplyAsync(() -> tablet.post(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))));
+      var second = CompletableFuture.supplyAsync(() -> colleague.post(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))));
+      List<Client.Answer> answers = List.of(first.join(), second.join());
+      assertEquals(1, answers.stream().filter(a -> a.status() == 200).count(), answers.toString());
+      Client.Answer loser = answers.stream().filter(a -> a.status() != 200).findFirst().orElseThrow();
+      assertEquals("handoff_taken", loser.body().path("code").asText());
+      JsonNode accepted = feed.await(f -> f.path("type").asText().equals("handoff") && f.path("change").path("op").asText().equals("handoff.accept"), "the accept on the team feed");
+      assertEquals(frame.path("seq").asLong() + 1, accepted.path("seq").asLong(), "team seq is gap-free");
+    }
+  }
+
+  @Test
+  void an_unaccepted_transfer_becomes_overdue_exactly_once_with_three_nodes_and_the_supervisor_feed_shows_it() {
+    String team = "backoffice:transfers-" + Tokens.newId("t");
+    Client voice = as(Nodes.one(), "agent", "voice-agent", "voice");
+    Client supervisor = new Client(Nodes.three(), Tokens.mint(tenant, "supervisor", "sup-1", "web", null));
+    try (var feed = supervisor.stream()) {
+      feed.subscribeTeam(team);
+      voice.commit(customer, List.of(handoff("h-transfer", team, Instant.now().plusSeconds(1).toString())));
+      JsonNode overdue = feed.await(f -> f.path("type").asText().equals("handoff")
+          && f.path("change").path("op").asText().equals("handoff.overdue"), "handoff.overdue on the supervisor's feed");
+      assertEquals("h-transfer", overdue.path("change").path("data").path("handoffId").asText());
+      JsonNode history = voice.get("/v1/customers/" + customer + "/changes?after=0").body().path("changes");
+      long overdues = 0;
+      for (JsonNode c : history) if (c.path("op").asText().equals("handoff.overdue")) overdues++;
+      assertEquals(1, overdues, "committed once although three nodes sweep: " + history);
+      assertEquals("overdue", voice.context(customer).path("handoffs").path("h-transfer").path("status").asText());
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.omnicontext.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Three server processes of the packaged jar on one Redis (started by bin/test), shared by every IT
+ * of the run: "several processes pointed at the same Redis are one service". Each IT works on its own
+ * random tenant, so nothing needs cleaning and test order does not matter.
+ */
+final class Nodes {
+  static final String SECRET = env("OMNICONTEXT_JWT_SECRET", "omnicontext-test-secret-0123456789abcdef");
+  static final String REDIS = "redis://127.0.0.1:" + env("REDIS_PORT", "56379") + "/2";
+  private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  private static List<Node> started;
+
+  private Nodes() {}
+
+  /** A running server process and its base URL. */
+  record Node(String name, Process process, URI base) {}
+
+  /** The three nodes, started once per test JVM and stopped when it exits. */
+  static synchronized List<Node> all() {
+    if (started == null) {
+      List<Node> nodes = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) nodes.add(start("node" + i));
+      for (Node n : nodes) awaitReady(n);
+      started = List.copyOf(nodes);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(n -> n.process().destroy())));
+    }
+    return started;
+  }
+
+  static Node one() { return all().get(0); }
+  static Node two() { return all().get(1); }
+  static Node three() { return all().get(2); }
+
+  private static Node start(String name) {
+    if (!Files.exists(JAR)) throw new IllegalStateException(JAR + " is missing: ITs run after `package` (./mvnw verify)");
+    try {
+      int port = freePort();
+      File log = Path.of("target", "it-" + name + ".log").toFile();
+      ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", JAR.toString())
+          .redirectErrorStream(true).redirectOutput(log);
+      pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+      pb.environment().put("QUARKUS_REDIS_HOSTS", REDIS);
+      pb.environment().put("OMNICONTEXT_JWT_SECRET", SECRET);
+      return new Node(name, pb.start(), URI.create("http://127.0.0.1:" + port));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + name, e);
+    }
+  }
+
+  private static void awaitReady(Node n) {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (Instant.now().isBefore(deadline)) {
+      if (!n.process().isAlive()) throw new IllegalStateException(n.name() + " exited; see target/it-" + n.name() + ".log");
+      try {
+        var r = http.send(HttpRequest.newBuilder(n.base().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      pause(Duration.ofMillis(250));
+    }
+    throw new IllegalStateException(n.name() + " not ready within 120 s; see target/it-" + n.name() + ".log");
+  }
+
+  /** A bounded wait between readiness probes of a starting process (not a test timing). */
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String javaBin() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
