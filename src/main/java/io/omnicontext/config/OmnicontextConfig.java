@@ -28,6 +28,38 @@ public interface OmnicontextConfig {
 
   Redis redis();
 
+  Journal journal();
+
+  /** When a write is acknowledged: after PostgreSQL has it too, or after the Redis commit. */
+  enum Durability { JOURNAL, REDIS }
+
+  interface Journal {
+    /**
+     * journal (default): acknowledged once the changes are in PostgreSQL too; redis: acknowledged after
+     * the Redis commit, journaled asynchronously (faster; a Redis host crash may lose about a second).
+     */
+    @WithDefault("journal")
+    String durability();
+
+    default Durability mode() { return Durability.valueOf(durability().trim().toUpperCase(java.util.Locale.ROOT)); }
+
+    /** Longest a `journal`-mode write waits for PostgreSQL before it answers `unavailable`. */
+    @WithDefault("3s")
+    Duration timeout();
+
+    /** A context snapshot is journaled every this many versions (rehydration replays the rest). */
+    @WithDefault("50")
+    int snapshotEvery();
+
+    /** How often each node moves outbox entries to PostgreSQL. */
+    @WithDefault("250ms")
+    Duration relayInterval();
+
+    /** Most outbox entries one relay step moves. */
+    @WithDefault("100")
+    int relayBatch();
+  }
+
   Sweep sweep();
 
   interface Redis {

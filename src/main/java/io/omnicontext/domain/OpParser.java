@@ -33,7 +33,20 @@ public final class OpParser {
       Map.entry("handoff.accept", HandoffOps.HandoffAccept::read),
       Map.entry("handoff.complete", HandoffOps.HandoffComplete::read));
 
+  /** The time-driven ops the server commits itself; clients cannot send them, the journal replays them. */
+  private static final Map<String, Function<Fields, Op>> SERVER_OPS = Map.of(
+      "reservation.expire", f -> new ScheduleOps.ReservationExpire(f.id("reservationId")),
+      "offer.expire", f -> new OfferOps.OfferExpire(f.id("offerId")),
+      "handoff.overdue", f -> new HandoffOps.HandoffOverdue(f.id("handoffId")));
+
   private OpParser() {}
+
+  /** The op of a journaled change, to replay it (rehydration): client and server ops alike. */
+  public static Op replay(String op, Map<String, Object> data) {
+    Function<Fields, Op> reader = READERS.getOrDefault(op, SERVER_OPS.get(op));
+    if (reader == null) throw new Refusal(Reason.UNKNOWN_OP, "journaled op \"" + op + "\" is unknown to this version");
+    return reader.apply(new Fields(data, op));
+  }
 
   /** ops: the request's "ops" member as parsed JSON. */
   @SuppressWarnings("unchecked")

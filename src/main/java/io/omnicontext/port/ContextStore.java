@@ -17,18 +17,26 @@ import java.util.Optional;
  */
 public interface ContextStore {
 
-  /** The stored context, or the empty context at version 0. */
-  Uni<CustomerContext> load(CustomerKey key);
+  /** The stored context (the empty one at version 0 when Redis has none) and whether it was checked against the journal since this Redis started. */
+  Uni<Loaded> load(CustomerKey key);
+
+  /**
+   * Rehydration: replaces the context by {@code rebuilt} (or, when null, only marks the stored one as
+   * checked) if Redis still holds {@code seenVersion} under run {@code runId}; the log gets {@code recent}.
+   * Answers false when something changed meanwhile (the caller loads again).
+   */
+  Uni<Boolean> seed(CustomerKey key, long seenVersion, String runId, CustomerContext rebuilt, List<Change> recent);
 
   /** The current version alone (0 for an unknown customer). */
   Uni<Long> version(CustomerKey key);
 
   /**
-   * Commits {@code commit} if the stored version is still {@code commit.before().version()}.
-   * {@code idempotency}, when not null, is stored with it for 24 h. Fails with {@link VersionMoved}
-   * or with a Refusal IDENTITY_TAKEN.
+   * Commits {@code commit} if the stored version is still {@code commit.before().version()} and Redis is
+   * still the run the context was checked under. {@code idempotency}, when not null, is stored with it
+   * for 24 h; the journal outbox gets the commit (with a context snapshot when {@code snapshot}).
+   * Answers the outbox entry's id. Fails with {@link VersionMoved}, {@link Unverified} or a Refusal IDENTITY_TAKEN.
    */
-  Uni<Void> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency);
+  Uni<String> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot);
 
   /** Changes with version > after in order, at most limit, from the window this store keeps. */
   Uni<Window> changesAfter(CustomerKey key, long after, int limit);
@@ -38,6 +46,14 @@ public interface ContextStore {
 
   /** A page of the log; {@code complete} is false when the store no longer holds version after+1. */
   record Window(List<Change> changes, boolean complete) {}
+
+  /** A context and what a writer must know about it. runId names the Redis process it was read from. */
+  record Loaded(CustomerContext context, boolean verified, String runId) {}
+
+  /** Redis restarted since the context was checked against the journal: rehydrate, then recompute. */
+  final class Unverified extends RuntimeException {
+    public Unverified() { super("the context must be checked against the journal", null, false, false); }
+  }
 
   /** Another writer committed first: load again and recompute. */
   final class VersionMoved extends RuntimeException {

@@ -11,7 +11,9 @@ import io.omnicontext.domain.Op;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.domain.TimeRules;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.JournalOutbox;
 import io.omnicontext.port.ContextStore.VersionMoved;
 import io.omnicontext.port.DueSchedule;
 import io.omnicontext.port.IdempotencyStore;
@@ -33,15 +35,25 @@ import java.util.function.Function;
 @ApplicationScoped
 public class CommitChanges {
   private final ContextStore store;
+  private final Rehydration contexts;
+  private final ChangeJournal journal;
+  private final JournalOutbox outbox;
   private final DueSchedule due;
   private final OmnicontextConfig config;
   private final Clock clock = Clock.systemUTC();
 
-  public CommitChanges(ContextStore store, DueSchedule due, OmnicontextConfig config) {
+  public CommitChanges(ContextStore store, Rehydration contexts, ChangeJournal journal, JournalOutbox outbox, DueSchedule due,
+      OmnicontextConfig config) {
     this.store = store;
+    this.contexts = contexts;
+    this.journal = journal;
+    this.outbox = outbox;
     this.due = due;
     this.config = config;
   }
+
+  /** One attempt's result: the commit, and its entry in the journal outbox. */
+  private record Committed(Commit commit, String outboxId) {}
 
   /** The answer to a committing request: {customerId, version, changes}. */
   public record Answer(String customerId, long version, List<Change> changes) {}
@@ -64,19 +76,44 @@ public class CommitChanges {
   public Uni<Optional<Commit>> commitPlanned(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
       Function<Commit, IdempotencyStore.Record> answered) {
     long started = System.nanoTime();
-    return Uni.createFrom().deferred(() -> store.load(key))
-        .map(current -> {
-          List<Op> ops = plan.apply(current);
-          return ops.isEmpty() ? Optional.<Commit>empty() : Optional.of(ContextRules.commit(current, ops, actor, clock.instant()));
+    return Uni.createFrom().deferred(() -> contexts.load(key))
+        .chain(loaded -> {
+          List<Op> ops = plan.apply(loaded.context());
+          if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
+          Commit commit = ContextRules.commit(loaded.context(), ops, actor, clock.instant());
+          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshotDue(commit))
+              .map(id -> Optional.of(new Committed(commit, id)));
         })
-        .call(commit -> commit.isPresent()
-            ? store.commit(key, commit.get(), answered == null ? null : answered.apply(commit.get()))
-            : Uni.createFrom().voidItem())
-        .onFailure(VersionMoved.class).retry().withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
+        .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
+        .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
         .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
+        .call(committed -> committed.map(c -> journaled(key, c)).orElse(Uni.createFrom().voidItem()))
+        .map(committed -> committed.map(Committed::commit))
         .call(commit -> commit.map(c -> scheduleDue(key, c)).orElse(Uni.createFrom().voidItem()))
         .invoke(commit -> commit.ifPresent(c -> Log.debugf("committed tenant=%s customer=%s v=%d..%d ops=%d ms=%d",
             key.tenant(), key.customerId(), c.firstVersion(), c.lastVersion(), c.changes().size(), (System.nanoTime() - started) / 1_000_000)));
+  }
+
+  /** A snapshot rides with the commit that crosses a multiple of snapshot-every. */
+  private boolean snapshotDue(Commit c) {
+    int every = config.journal().snapshotEvery();
+    return c.before().version() / every != c.lastVersion() / every;
+  }
+
+  /**
+   * In `journal` durability the write is acknowledged only once PostgreSQL has it: the commit's own
+   * outbox entry is appended here (the relay would do it too; appending twice changes nothing).
+   */
+  private Uni<Void> journaled(CustomerKey key, Committed c) {
+    if (config.journal().mode() != OmnicontextConfig.Durability.JOURNAL) return Uni.createFrom().voidItem();
+    Commit commit = c.commit();
+    var linked = commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList();
+    var entry = new ChangeJournal.Entry(key, commit.changes(), linked, snapshotDue(commit) ? commit.after() : null);
+    return journal.append(List.of(entry))
+        .ifNoItem().after(config.journal().timeout()).fail()
+        .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
+            + "not acknowledged; it is journaled when PostgreSQL answers again"))
+        .call(() -> outbox.ack(List.of(c.outboxId())).onFailure().recoverWithNull());
   }
 
   /** Registers when something of the new context falls due; a failure here is repaired by the next commit or sweep. */

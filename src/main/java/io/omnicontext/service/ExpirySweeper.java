@@ -66,7 +66,7 @@ public class ExpirySweeper {
   Uni<Void> settle(CustomerKey key, Instant now) {
     return commits.commitPlanned(key, ctx -> TimeRules.dueOps(ctx, clock.instant()), Actor.SERVER, null)
         .chain(() -> store.load(key))
-        .chain(ctx -> TimeRules.nextDue(ctx)
+        .chain(loaded -> TimeRules.nextDue(loaded.context())
             .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
             .orElseGet(() -> due.clear(key, now)))
         .onFailure().invoke(err -> Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage()))

@@ -6,23 +6,29 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reach;
 import io.omnicontext.domain.Redaction;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.Optional;
 
 /** Reads of the live context: as the audience may see it, the reach answer, identity resolution. */
 @ApplicationScoped
 public class ReadContext {
   private final ContextStore store;
+  private final Rehydration contexts;
+  private final ChangeJournal journal;
   private final Clock clock = Clock.systemUTC();
 
-  public ReadContext(ContextStore store) { this.store = store; }
+  public ReadContext(ContextStore store, Rehydration contexts, ChangeJournal journal) {
+    this.store = store;
+    this.contexts = contexts;
+    this.journal = journal;
+  }
 
   /** The context (version 0 when nothing was committed yet), as the audience may see it. */
   public Uni<CustomerContext> snapshot(CustomerKey key, Audience audience) {
-    return store.load(key).map(c -> Redaction.context(c, audience));
+    return contexts.load(key).map(l -> Redaction.context(l.context(), audience));
   }
 
   /** The context of a customer with at least one change; not_found otherwise. */
@@ -37,12 +43,16 @@ public class ReadContext {
     return existing(key, Audience.STAFF).map(c -> Reach.answer(c, purpose, channel, clock.instant()));
   }
 
+  /** Redis first; the journal when Redis lost the identity (it came back empty). */
   public Uni<String> resolve(String tenant, String type, String value) {
-    return store.resolve(tenant, type, "email".equals(type) ? value.toLowerCase(java.util.Locale.ROOT) : value)
+    String normalized = "email".equals(type) ? value.toLowerCase(java.util.Locale.ROOT) : value;
+    return store.resolve(tenant, type, normalized)
+        .chain(found -> found.isPresent() ? Uni.createFrom().item(found) : journal.resolve(tenant, type, normalized))
         .map(found -> found.orElseThrow(() -> Refusal.notFound("no customer has the " + type + " " + value)));
   }
 
-  public Uni<Optional<Long>> versionIfKnown(CustomerKey key) {
-    return store.version(key).map(v -> v == 0 ? Optional.<Long>empty() : Optional.of(v));
+  /** The current version, rehydrating the customer if Redis lost it (0: unknown). */
+  public Uni<Long> version(CustomerKey key) {
+    return contexts.load(key).map(l -> l.context().version());
   }
 }

@@ -4,6 +4,7 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +16,14 @@ public class ReadHistory {
   public static final int MAX_PAGE = 1000;
 
   private final ContextStore store;
+  private final ReadContext contexts;
+  private final ChangeJournal journal;
 
-  public ReadHistory(ContextStore store) { this.store = store; }
+  public ReadHistory(ContextStore store, ReadContext contexts, ChangeJournal journal) {
+    this.store = store;
+    this.contexts = contexts;
+    this.journal = journal;
+  }
 
   /** changes with version > after, at most limit; next = the version to pass as after, or null at the end. */
   public record Page(List<Change> changes, Long next) {}
@@ -24,16 +31,25 @@ public class ReadHistory {
   public Uni<Page> after(CustomerKey key, long after, int limit) {
     if (after < 0) throw Refusal.invalid("after must be >= 0");
     if (limit < 1 || limit > MAX_PAGE) throw Refusal.invalid("limit must be between 1 and " + MAX_PAGE);
-    return store.version(key).chain(current -> {
+    return contexts.version(key).chain(current -> {
       if (current == 0) throw Refusal.notFound("customer " + key.customerId() + " has no committed change");
       if (after >= current) return Uni.createFrom().item(new Page(List.of(), null));
-      return store.changesAfter(key, after, limit).map(w -> {
-        if (!w.complete()) {
-          throw new Refusal(Reason.UNAVAILABLE, "changes after version " + after + " are older than the live window; the journal serves them");
-        }
-        long last = w.changes().isEmpty() ? after : w.changes().get(w.changes().size() - 1).version();
-        return new Page(w.changes(), last < current && w.changes().size() == limit ? last : null);
-      });
+      return store.changesAfter(key, after, limit)
+          .chain(w -> w.complete() ? Uni.createFrom().item(w.changes()) : fromJournal(key, after, limit))
+          .map(changes -> {
+            long last = changes.isEmpty() ? after : changes.get(changes.size() - 1).version();
+            return new Page(changes, last < current && changes.size() == limit ? last : null);
+          });
+    });
+  }
+
+  /** Older than Redis's window: the journal serves it, gap-free or not at all. */
+  private Uni<List<Change>> fromJournal(CustomerKey key, long after, int limit) {
+    return journal.after(key, after, limit).map(changes -> {
+      if (changes.isEmpty() || changes.get(0).version() != after + 1) {
+        throw new Refusal(Reason.UNAVAILABLE, "changes after version " + after + " are not journaled yet; retry shortly");
+      }
+      return changes;
     });
   }
 

@@ -22,6 +22,7 @@ import java.util.List;
 final class Nodes {
   static final String SECRET = env("OMNICONTEXT_JWT_SECRET", "omnicontext-test-secret-0123456789abcdef");
   static final String REDIS = "redis://127.0.0.1:" + env("REDIS_PORT", "56379") + "/2";
+  static final String POSTGRES = "postgresql://127.0.0.1:" + env("PG_PORT", "55432") + "/omnicontext_test";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static List<Node> started;
 
@@ -56,6 +57,7 @@ final class Nodes {
       pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
       pb.environment().put("QUARKUS_REDIS_HOSTS", REDIS);
       pb.environment().put("OMNICONTEXT_JWT_SECRET", SECRET);
+      pb.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", POSTGRES);
       return new Node(name, pb.start(), URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name, e);

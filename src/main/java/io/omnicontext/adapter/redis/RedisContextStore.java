@@ -10,6 +10,7 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.domain.TeamBoard;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.Topic;
@@ -38,9 +39,28 @@ public class RedisContextStore implements ContextStore {
   }
 
   @Override
-  public Uni<CustomerContext> load(CustomerKey key) {
-    return redis.execute("HGET", RedisKeys.context(key), "doc")
-        .map(doc -> doc == null ? CustomerContext.empty(key.customerId()) : read(doc.toString(), CustomerContext.class));
+  public Uni<Loaded> load(CustomerKey key) {
+    return scripts.run(RedisScripts.LOAD, List.of(RedisKeys.context(key)), List.of()).map(r -> {
+      Response doc = r.get(0);
+      CustomerContext ctx = doc == null || doc.type() == io.vertx.redis.client.ResponseType.BOOLEAN || doc.toString() == null
+          ? CustomerContext.empty(key.customerId()) : read(doc.toString(), CustomerContext.class);
+      return new Loaded(ctx, r.get(2).toInteger() == 1, r.get(3).toString());
+    });
+  }
+
+  @Override
+  public Uni<Boolean> seed(CustomerKey key, long seenVersion, String runId, CustomerContext rebuilt, List<Change> recent) {
+    List<String> keys = new ArrayList<>(List.of(RedisKeys.context(key), RedisKeys.log(key)));
+    List<String> args = new ArrayList<>(List.of(Long.toString(seenVersion), Long.toString(rebuilt == null ? seenVersion : rebuilt.version()),
+        rebuilt == null ? "" : write(rebuilt), runId, key.customerId()));
+    if (rebuilt != null) rebuilt.identities().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+    List<Change> window = rebuilt == null ? List.of() : recent.subList(Math.max(0, recent.size() - config.redis().logWindow()), recent.size());
+    args.add(Integer.toString(window.size()));
+    for (Change c : window) {
+      args.add(Long.toString(c.version()));
+      args.add(write(c));
+    }
+    return scripts.run(RedisScripts.SEED, keys, args).map(r -> !"moved".equals(r.toString()));
   }
 
   @Override
@@ -49,11 +69,12 @@ public class RedisContextStore implements ContextStore {
   }
 
   @Override
-  public Uni<Void> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency) {
+  public Uni<String> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
     List<String> keys = new ArrayList<>();
     keys.add(RedisKeys.context(key));
     keys.add(RedisKeys.log(key));
     keys.add(idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()));
+    keys.add(RedisKeys.OUTBOX);
     commit.linked().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
     List<String> changeJson = commit.changes().stream().map(this::write).toList();
     List<String> args = new ArrayList<>();
@@ -69,6 +90,11 @@ public class RedisContextStore implements ContextStore {
     args.add(Integer.toString(commit.linked().size()));
     args.add(Integer.toString(commit.teamEntries().size()));
     args.add(key.customerId());
+    args.add(runId);
+    String contextJson = args.get(2);
+    args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson,
+        commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList(),
+        snapshot ? contextJson : null)));
     for (int i = 0; i < changeJson.size(); i++) {
       args.add(Long.toString(commit.changes().get(i).version()));
       args.add(changeJson.get(i));
@@ -88,13 +114,15 @@ public class RedisContextStore implements ContextStore {
     return scripts.run(RedisScripts.COMMIT, keys, args).map(r -> outcome(r, commit));
   }
 
-  private Void outcome(Response r, Commit commit) {
+  private String outcome(Response r, Commit commit) {
     String status = r.get(0).toString();
     switch (status) {
       case "ok":
-        return null;
+        return r.get(2).toString();
       case "moved":
         throw new VersionMoved(r.get(1).toLong());
+      case "verify":
+        throw new Unverified();
       case "identity_taken":
         var identity = commit.linked().get(r.get(1).toInteger() - 1);
         throw new Refusal(Reason.IDENTITY_TAKEN, "the " + identity.type() + " " + identity.value()
@@ -117,6 +145,9 @@ public class RedisContextStore implements ContextStore {
   public Uni<Optional<String>> resolve(String tenant, String type, String value) {
     return redis.execute("GET", RedisKeys.identity(tenant, type, value)).map(r -> Optional.ofNullable(r).map(Response::toString));
   }
+
+  /** One commit waiting in the journal outbox: the change records as pushed, linked identities, a snapshot when due. */
+  public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot) {}
 
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
   public record StoredAnswer(String fp, String state, Integer status, String body) {}

@@ -15,6 +15,9 @@ import java.util.HexFormat;
 public final class RedisKeys {
   /** Customers with something falling due, scored by the epoch millisecond it falls due. */
   public static final String DUE = "oc:due";
+  /** Commits waiting to be journaled in PostgreSQL (a stream read by the consumer group {@link #JOURNAL_GROUP}). */
+  public static final String OUTBOX = "oc:journal-outbox";
+  public static final String JOURNAL_GROUP = "journal";
 
   private RedisKeys() {}
 

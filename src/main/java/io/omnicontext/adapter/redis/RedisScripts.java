@@ -23,6 +23,8 @@ public class RedisScripts {
   public static final String TEAM_BOARD = "team-board";
   public static final String DELETE_IF = "delete-if";
   public static final String ZREM_IF = "zrem-if";
+  public static final String LOAD = "load";
+  public static final String SEED = "seed";
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -30,7 +32,7 @@ public class RedisScripts {
 
   public RedisScripts(ReactiveRedisDataSource redis) {
     this.redis = redis;
-    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF)) {
+    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED)) {
       String body = read(name);
       bodies.put(name, body);
       shas.put(name, RedisKeys.sha1(body));

@@ -58,8 +58,7 @@ final class CustomerSubscription implements Subscription {
   }
 
   private Uni<Void> resume(String requestId, long after) {
-    return contexts.versionIfKnown(key).chain(v -> {
-      long current = v.orElse(0L);
+    return contexts.version(key).chain(current -> {
       if (after > current) return snapshot(requestId); // the client is ahead of what is stored: start over
       return history.replay(key, after).chain(missed -> {
         if (missed.isEmpty()) return snapshot(requestId); // older than the replay window

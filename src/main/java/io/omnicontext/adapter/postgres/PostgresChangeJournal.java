@@ -1,0 +1,173 @@
+package io.omnicontext.adapter.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.domain.Change;
+import io.omnicontext.domain.CustomerContext;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.port.ChangeJournal;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import io.vertx.core.Vertx;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * {@link ChangeJournal} through Hibernate Reactive on the reactive PostgreSQL client. Inserts ignore a
+ * (tenant, customer, version) already present, and anything older than an erasure of the customer,
+ * so a relay may deliver twice and a late delivery cannot bring erased data back.
+ */
+@ApplicationScoped
+public class PostgresChangeJournal implements ChangeJournal {
+  private static final String INSERT_CHANGE = """
+      INSERT INTO change_journal (tenant, customer_id, version, op, change_json, committed_at)
+      SELECT ?1, ?2, ?3, ?4, ?5, ?6
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?7 AND e.erased_at >= ?6)
+      ON CONFLICT DO NOTHING""";
+  private static final String INSERT_IDENTITY = """
+      INSERT INTO identity_link (tenant, kind, value, customer_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING""";
+  private static final String UPSERT_SNAPSHOT = """
+      INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at) VALUES (?1, ?2, ?3, ?4, ?5)
+      ON CONFLICT (tenant, customer_id) DO UPDATE SET version = excluded.version, context_json = excluded.context_json,
+        taken_at = excluded.taken_at WHERE context_snapshot.version < excluded.version""";
+
+  private final Mutiny.SessionFactory sessions;
+  private final ObjectMapper json;
+  private final Vertx vertx;
+
+  public PostgresChangeJournal(Mutiny.SessionFactory sessions, ObjectMapper json, Vertx vertx) {
+    this.sessions = sessions;
+    this.json = json;
+    this.vertx = vertx;
+  }
+
+  private <T> Uni<T> inTransaction(java.util.function.Function<Mutiny.Session, Uni<T>> work) {
+    return FreshContext.run(vertx, () -> sessions.withTransaction(work));
+  }
+
+  private <T> Uni<T> inSession(java.util.function.Function<Mutiny.Session, Uni<T>> work) {
+    return FreshContext.run(vertx, () -> sessions.withSession(work));
+  }
+
+  @Override
+  public Uni<Void> append(List<Entry> entries) {
+    if (entries.isEmpty()) return Uni.createFrom().voidItem();
+    return inTransaction(s -> {
+      Uni<Void> all = Uni.createFrom().voidItem();
+      for (Entry e : entries) {
+        String subject = subjectHash(e.key());
+        for (Change c : e.changes()) {
+          String changeJson = write(c);
+          all = all.chain(() -> s.createNativeQuery(INSERT_CHANGE)
+              .setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId()).setParameter(3, c.version())
+              .setParameter(4, c.op()).setParameter(5, changeJson).setParameter(6, utc(c.at())).setParameter(7, subject)
+              .executeUpdate().replaceWithVoid());
+        }
+        for (Identity id : e.linked()) {
+          all = all.chain(() -> s.createNativeQuery(INSERT_IDENTITY).setParameter(1, e.key().tenant()).setParameter(2, id.type())
+              .setParameter(3, id.value()).setParameter(4, e.key().customerId()).executeUpdate().replaceWithVoid());
+        }
+        if (e.snapshot() != null) {
+          all = all.chain(() -> s.createNativeQuery(UPSERT_SNAPSHOT).setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId())
+              .setParameter(3, e.snapshot().version()).setParameter(4, write(e.snapshot()))
+              .setParameter(5, utc(e.changes().get(e.changes().size() - 1).at()))
+              .executeUpdate().replaceWithVoid());
+        }
+      }
+      return all;
+    });
+  }
+
+  @Override
+  public Uni<Head> head(CustomerKey key) {
+    return inSession(s -> s.createSelectionQuery(
+            "from SnapshotRow where tenant = :t and customerId = :c", SnapshotRow.class)
+        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).getSingleResultOrNull()
+        .chain(snap -> {
+          long from = snap == null ? 0 : snap.version;
+          return rows(s, key, from, Integer.MAX_VALUE).map(later -> new Head(
+              Optional.ofNullable(snap).map(r -> read(r.contextJson, CustomerContext.class)), later));
+        }));
+  }
+
+  @Override
+  public Uni<List<Change>> after(CustomerKey key, long after, int limit) {
+    return inSession(s -> rows(s, key, after, limit));
+  }
+
+  private Uni<List<Change>> rows(Mutiny.Session s, CustomerKey key, long after, int limit) {
+    return s.createSelectionQuery("from JournalRow where tenant = :t and customerId = :c and version > :v order by version", JournalRow.class)
+        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).setParameter("v", after)
+        .setMaxResults(limit).getResultList()
+        .map(rows -> rows.stream().map(r -> read(r.changeJson, Change.class)).toList());
+  }
+
+  @Override
+  public Uni<Void> ping() {
+    return inSession(s -> s.createNativeQuery("select 1").getSingleResult()).replaceWithVoid();
+  }
+
+  @Override
+  public Uni<Optional<String>> resolve(String tenant, String type, String value) {
+    return inSession(s -> s.createSelectionQuery(
+            "from IdentityRow where tenant = :t and kind = :k and value = :v", IdentityRow.class)
+        .setParameter("t", tenant).setParameter("k", type).setParameter("v", value).getSingleResultOrNull()
+        .map(r -> Optional.ofNullable(r).map(row -> row.customerId)));
+  }
+
+  @Override
+  public Uni<Long> erase(CustomerKey key, Instant at) {
+    return inTransaction(s -> s.createMutationQuery("delete from JournalRow where tenant = :t and customerId = :c")
+        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate()
+        .call(() -> s.createMutationQuery("delete from SnapshotRow where tenant = :t and customerId = :c")
+            .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(() -> s.createMutationQuery("delete from IdentityRow where tenant = :t and customerId = :c")
+            .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(removed -> {
+          ErasureRow audit = new ErasureRow();
+          audit.tenant = key.tenant();
+          audit.subjectHash = subjectHash(key);
+          audit.versions = removed;
+          audit.erasedAt = utc(at);
+          return s.persist(audit);
+        })
+        .map(Integer::longValue));
+  }
+
+  /** The audit's stand-in for the customer id: enough to match later deliveries, not to read the id back. */
+  static String subjectHash(CustomerKey key) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest((key.tenant() + "\n" + key.customerId()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
+  private static OffsetDateTime utc(Instant i) { return i.atOffset(ZoneOffset.UTC); }
+
+  private <T> T read(String s, Class<T> type) {
+    try {
+      return json.readValue(s, type);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String write(Object o) {
+    try {
+      return json.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

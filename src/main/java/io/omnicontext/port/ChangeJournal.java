@@ -1,0 +1,47 @@
+package io.omnicontext.port;
+
+import io.omnicontext.domain.Change;
+import io.omnicontext.domain.CustomerContext;
+import io.omnicontext.domain.CustomerKey;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything that ever happened, in PostgreSQL: the authority for a customer's last version once Redis
+ * lost something. Guarantee: {@link #append} is idempotent (a (tenant, customer, version) already
+ * journaled is kept as it is), so moving changes here may be at-least-once.
+ */
+public interface ChangeJournal {
+
+  /** Appends the changes of one commit (with a context snapshot when one is due), in one transaction. */
+  Uni<Void> append(List<Entry> entries);
+
+  /** The newest snapshot at or below the journal's end, and the journaled changes after it: what rehydration replays. */
+  Uni<Head> head(CustomerKey key);
+
+  /** Journaled changes with version > after, in order, at most limit. */
+  Uni<List<Change>> after(CustomerKey key, long after, int limit);
+
+  /** A cheap round trip: is PostgreSQL there? */
+  Uni<Void> ping();
+
+  Uni<Optional<String>> resolve(String tenant, String type, String value);
+
+  /** Removes every row of the customer and leaves an audit record without personal data; answers how many versions it held. */
+  Uni<Long> erase(CustomerKey key, Instant at);
+
+  /** One commit as journaled: its changes, the identities it linked, and the context after it when a snapshot is due (else null). */
+  record Entry(CustomerKey key, List<Change> changes, List<Identity> linked, CustomerContext snapshot) {}
+
+  record Identity(String type, String value) {}
+
+  /** What rehydration needs: the latest snapshot (if any) and every later journaled change, in order. */
+  record Head(Optional<CustomerContext> snapshot, List<Change> later) {
+    public long version() {
+      if (!later.isEmpty()) return later.get(later.size() - 1).version();
+      return snapshot.map(CustomerContext::version).orElse(0L);
+    }
+  }
+}

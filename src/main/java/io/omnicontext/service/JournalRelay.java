@@ -1,0 +1,85 @@
+package io.omnicontext.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.port.ChangeJournal;
+import io.omnicontext.port.JournalOutbox;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves committed changes from the Redis outbox into the PostgreSQL journal on every node, at least
+ * once: an entry is acknowledged only after its rows committed, and inserts ignore rows already there.
+ * In `redis` durability this is the journal; in `journal` durability it catches what a writer could
+ * not journal itself (PostgreSQL away, the writer died). Publishes the lag as a gauge and for readiness.
+ */
+@ApplicationScoped
+public class JournalRelay {
+  private final JournalOutbox outbox;
+  private final ChangeJournal journal;
+  private final OmnicontextConfig config;
+  private final Vertx vertx;
+  private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicLong lag = new AtomicLong();
+  private volatile boolean postgresUp = true;
+  private volatile String lastError;
+  private long timer = -1;
+
+  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, MeterRegistry metrics) {
+    this.outbox = outbox;
+    this.journal = journal;
+    this.config = config;
+    this.vertx = vertx;
+    metrics.gauge("omnicontext.journal.lag", lag);
+  }
+
+  void start(@Observes StartupEvent e) {
+    timer = vertx.setPeriodic(config.journal().relayInterval().toMillis(), id -> step());
+  }
+
+  void stop(@Observes ShutdownEvent e) {
+    if (timer >= 0) vertx.cancelTimer(timer);
+  }
+
+  /** Commits waiting to be journaled, as last measured. */
+  public long lag() { return lag.get(); }
+
+  /** Whether the last attempt to reach PostgreSQL worked. */
+  public boolean postgresUp() { return postgresUp; }
+
+  public String lastError() { return lastError; }
+
+  /** One step: take a batch, journal it, acknowledge it; skipped while the previous step runs. */
+  void step() {
+    if (!running.compareAndSet(false, true)) return;
+    outbox.take(node, config.journal().relayBatch())
+        .chain(items -> items.isEmpty() ? journal.ping() : journal.append(items.stream().map(JournalOutbox.Item::entry).toList())
+            .invoke(() -> up())
+            .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
+        .chain(() -> outbox.lag())
+        .invoke(lag::set)
+        .onTermination().invoke(() -> running.set(false))
+        .subscribe().with(x -> up(), this::down);
+  }
+
+  private void up() {
+    if (!postgresUp) Log.info("journal: PostgreSQL answers again; catching up");
+    postgresUp = true;
+    lastError = null;
+  }
+
+  private void down(Throwable err) {
+    if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
+    postgresUp = false;
+    lastError = String.valueOf(err.getMessage());
+    outbox.lag().subscribe().with(lag::set, x -> {});
+  }
+}
