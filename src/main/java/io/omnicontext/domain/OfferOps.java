@@ -19,8 +19,11 @@ public final class OfferOps {
       Number price, Instant validUntil) implements Op {
     static OfferIssue read(Fields f) {
       return new OfferIssue(f.id("offerId"), f.text("title", 200), f.channel("originChannel"),
-          f.optChannels("eligibleChannels"), f.optNumber("price"), f.time("validUntil"));
+          eligible(f.optChannels("eligibleChannels")), f.optNumber("price"), f.time("validUntil"));
     }
+    /** The contract's default: eligible on every channel, spelled out so readers need not guess what null means. */
+    private static List<String> eligible(List<String> given) { return given == null ? Channels.ALL : given; }
+
     public String name() { return "offer.issue"; }
     public Map<String, Object> data() {
       return Op.data("offerId", offerId, "title", title, "originChannel", originChannel, "eligibleChannels",

@@ -4,6 +4,7 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.Items;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +41,12 @@ public interface ContextStore {
 
   /** Changes with version > after in order, at most limit, from the window this store keeps. */
   Uni<Window> changesAfter(CustomerKey key, long after, int limit);
+
+  /**
+   * Removes everything Redis holds of the customer (context, log, identity keys, idempotency records)
+   * and tells its subscribers it was erased.
+   */
+  Uni<Void> erase(CustomerKey key, List<Items.Identity> identities);
 
   /** The customer a linked identity belongs to. */
   Uni<Optional<String>> resolve(String tenant, String type, String value);

@@ -2,7 +2,6 @@ package io.omnicontext.service;
 
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
-import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
@@ -54,9 +53,6 @@ public class CommitChanges {
 
   /** One attempt's result: the commit, and its entry in the journal outbox. */
   private record Committed(Commit commit, String outboxId) {}
-
-  /** The answer to a committing request: {customerId, version, changes}. */
-  public record Answer(String customerId, long version, List<Change> changes) {}
 
   /**
    * Commits a request's ops. {@code expectedVersion}, when given, must be the current version.

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ApplicationScoped
 public class ExpirySweeper {
+  private static final java.time.Duration RETRY_LATER = java.time.Duration.ofSeconds(5);
   private final DueSchedule due;
   private final ContextStore store;
   private final CommitChanges commits;
@@ -69,7 +70,10 @@ public class ExpirySweeper {
         .chain(loaded -> TimeRules.nextDue(loaded.context())
             .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
             .orElseGet(() -> due.clear(key, now)))
-        .onFailure().invoke(err -> Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage()))
+        .onFailure().call(err -> {
+          Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage());
+          return due.schedule(key, now.plus(RETRY_LATER)).onFailure().recoverWithNull(); // not ahead of everyone else forever
+        })
         .onFailure().recoverWithNull();
   }
 }

@@ -5,7 +5,9 @@ import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.OpParser;
+import io.omnicontext.domain.TimeRules;
 import io.omnicontext.port.ChangeJournal;
+import io.omnicontext.port.DueSchedule;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.ContextStore.Loaded;
 import io.quarkus.logging.Log;
@@ -27,10 +29,12 @@ public class Rehydration {
 
   private final ContextStore store;
   private final ChangeJournal journal;
+  private final DueSchedule due;
 
-  public Rehydration(ContextStore store, ChangeJournal journal) {
+  public Rehydration(ContextStore store, ChangeJournal journal, DueSchedule due) {
     this.store = store;
     this.journal = journal;
+    this.due = due;
   }
 
   /** The context, checked against the journal since this Redis started. */
@@ -50,7 +54,9 @@ public class Rehydration {
       }
       CustomerContext rebuilt = rebuild(key, head);
       Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version());
-      return store.seed(key, seen, loaded.runId(), rebuilt, head.later()).chain(ok -> Uni.createFrom().failure(new Again()));
+      return store.seed(key, seen, loaded.runId(), rebuilt, head.later())
+          .call(() -> TimeRules.nextDue(rebuilt).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
+          .chain(ok -> Uni.createFrom().failure(new Again()));
     });
   }
 

@@ -37,6 +37,25 @@ final class Client {
 
   Answer get(String path) { return send("GET", path, null); }
 
+  /** POST with an Idempotency-Key. */
+  Answer post(String customerId, List<Map<String, Object>> ops, String idempotencyKey) {
+    return send("POST", "/v1/customers/" + customerId + "/changes", Map.of("ops", ops), idempotencyKey);
+  }
+
+  /** Every change of the customer, following next. */
+  List<JsonNode> history(String customerId) {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    long after = 0;
+    for (int page = 0; page < 100; page++) {
+      Answer a = get("/v1/customers/" + customerId + "/changes?after=" + after + "&limit=200");
+      if (a.status() != 200) throw new AssertionError("GET changes answered " + a.status() + " " + a.body());
+      a.body().path("changes").forEach(out::add);
+      if (a.body().path("next").isNull()) return out;
+      after = a.body().path("next").asLong();
+    }
+    throw new AssertionError("history did not end within 100 pages");
+  }
+
   JsonNode context(String customerId) {
     Answer a = get("/v1/customers/" + customerId + "/context");
     if (a.status() != 200) throw new AssertionError("GET context answered " + a.status() + " " + a.body());
@@ -50,13 +69,36 @@ final class Client {
     return a.body();
   }
 
-  private Answer send(String method, String path, Object body) {
+  Answer send(String method, String path) { return send(method, path, null, null); }
+
+  private Answer send(String method, String path, Object body) { return send(method, path, body, null); }
+
+  /** The status of an unauthenticated GET (health). */
+  static int status(URI uri) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(node.base().resolve(path)).timeout(Duration.ofSeconds(10))
+      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      throw new AssertionError("GET " + uri + " failed: " + e, e);
+    }
+  }
+
+  /** The JSON of an unauthenticated GET (health). */
+  static JsonNode json(URI uri) {
+    try {
+      return JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    } catch (Exception e) {
+      throw new AssertionError("GET " + uri + " failed: " + e, e);
+    }
+  }
+
+  private Answer send(String method, String path, Object body, String idempotencyKey) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(node.base().resolve(path)).timeout(Duration.ofSeconds(60))
           .header("Authorization", "Bearer " + token);
-      b = body == null ? b.GET() : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      if (idempotencyKey != null) b = b.header("Idempotency-Key", idempotencyKey);
+      b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+      return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
     }

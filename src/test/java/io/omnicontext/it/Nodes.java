@@ -47,7 +47,16 @@ final class Nodes {
   static Node two() { return all().get(1); }
   static Node three() { return all().get(2); }
 
-  private static Node start(String name) {
+  /** A node of its own for a fault test, with extra environment (durability mode, leases); the test stops or kills it. */
+  static Node startExtra(String name, java.util.Map<String, String> env) {
+    Node n = start(name, env);
+    awaitReady(n);
+    return n;
+  }
+
+  private static Node start(String name) { return start(name, java.util.Map.of()); }
+
+  private static Node start(String name, java.util.Map<String, String> env) {
     if (!Files.exists(JAR)) throw new IllegalStateException(JAR + " is missing: ITs run after `package` (./mvnw verify)");
     try {
       int port = freePort();
@@ -58,13 +67,14 @@ final class Nodes {
       pb.environment().put("QUARKUS_REDIS_HOSTS", REDIS);
       pb.environment().put("OMNICONTEXT_JWT_SECRET", SECRET);
       pb.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", POSTGRES);
+      pb.environment().putAll(env);
       return new Node(name, pb.start(), URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + name, e);
     }
   }
 
-  private static void awaitReady(Node n) {
+  static void awaitReady(Node n) {
     HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plusSeconds(120);
     while (Instant.now().isBefore(deadline)) {

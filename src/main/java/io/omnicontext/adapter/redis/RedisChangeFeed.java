@@ -32,6 +32,8 @@ public class RedisChangeFeed implements ChangeFeed {
   private final String hosts;
   private final OmnicontextConfig config;
   private final Map<String, Topic> followed = new ConcurrentHashMap<>();
+  /** Per followed channel, the server's confirmation: every follower waits for it, not only the first. */
+  private final Map<String, Uni<Void>> confirmed = new ConcurrentHashMap<>();
   private volatile Redis client;
   private volatile RedisConnection connection;
   private volatile boolean stopped;
@@ -67,13 +69,16 @@ public class RedisChangeFeed implements ChangeFeed {
   @Override
   public Uni<Void> follow(Topic topic) {
     String channel = RedisKeys.channel(topic);
-    if (followed.putIfAbsent(channel, topic) != null) return Uni.createFrom().voidItem();
-    return send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+    followed.putIfAbsent(channel, topic);
+    return confirmed.computeIfAbsent(channel, ch -> send(Request.cmd(Command.SUBSCRIBE).arg(ch))
+            .onFailure().invoke(() -> confirmed.remove(ch))
+            .memoize().indefinitely());
   }
 
   @Override
   public Uni<Void> unfollow(Topic topic) {
     String channel = RedisKeys.channel(topic);
+    confirmed.remove(channel);
     if (followed.remove(channel) == null) return Uni.createFrom().voidItem();
     return send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)).onFailure().recoverWithNull();
   }

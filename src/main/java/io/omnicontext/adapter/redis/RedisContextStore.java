@@ -7,6 +7,7 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.Items;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.domain.TeamBoard;
@@ -139,6 +140,27 @@ public class RedisContextStore implements ContextStore {
         .chain(changes -> changes.isEmpty()
             ? version(key).map(v -> new Window(changes, v <= after))
             : Uni.createFrom().item(new Window(changes, changes.get(0).version() == after + 1)));
+  }
+
+  @Override
+  public Uni<Void> erase(CustomerKey key, List<Items.Identity> identities) {
+    List<String> keys = new ArrayList<>(List.of(RedisKeys.context(key), RedisKeys.log(key)));
+    identities.forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+    return scripts.run(RedisScripts.ERASE, keys, List.of(RedisKeys.channel(Topic.customer(key))))
+        .chain(() -> idempotencyKeys(key, "0"))
+        .chain(() -> redis.execute("ZREM", RedisKeys.DUE, RedisKeys.dueMember(key)))
+        .replaceWithVoid();
+  }
+
+  /** Idempotency records hold answers with personal data: SCAN the customer's and delete them, page by page. */
+  private Uni<Void> idempotencyKeys(CustomerKey key, String cursor) {
+    return redis.execute("SCAN", cursor, "MATCH", RedisKeys.idempotencyPattern(key), "COUNT", "500").chain(r -> {
+      String next = r.get(0).toString();
+      List<String> found = new ArrayList<>();
+      r.get(1).forEach(k -> found.add(k.toString()));
+      Uni<Void> deleted = found.isEmpty() ? Uni.createFrom().voidItem() : redis.execute("DEL", found.toArray(String[]::new)).replaceWithVoid();
+      return "0".equals(next) ? deleted : deleted.chain(() -> idempotencyKeys(key, next));
+    });
   }
 
   @Override

@@ -39,6 +39,7 @@ public class RedisJournalOutbox implements JournalOutbox {
         .chain(claimed -> claimed.getMessages().isEmpty()
             ? streams.xreadgroup(RedisKeys.JOURNAL_GROUP, node, RedisKeys.OUTBOX, ">", new XReadGroupArgs().count(max))
             : Uni.createFrom().item(claimed.getMessages()))
+        .onFailure(e -> e.getMessage() != null && e.getMessage().contains("NOGROUP")).invoke(e -> groupReady = false) // Redis came back empty
         .map(this::items);
   }
 
@@ -59,9 +60,6 @@ public class RedisJournalOutbox implements JournalOutbox {
         .onFailure(e -> e.getMessage() != null && e.getMessage().contains("BUSYGROUP")).recoverWithNull()
         .invoke(() -> groupReady = true);
   }
-
-  /** Forget that the group exists (after an error that says it does not). */
-  public void groupLost() { groupReady = false; }
 
   private List<Item> items(List<StreamMessage<String, String, String>> messages) {
     List<Item> out = new ArrayList<>(messages.size());

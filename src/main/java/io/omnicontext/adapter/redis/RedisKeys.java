@@ -27,6 +27,9 @@ public final class RedisKeys {
   public static String context(CustomerKey k) { return tag(k) + ":ctx"; }
   public static String log(CustomerKey k) { return tag(k) + ":log"; }
   public static String idempotency(CustomerKey k, String idempotencyKey) { return tag(k) + ":idem:" + sha256(idempotencyKey); }
+  /** SCAN pattern of a customer's idempotency records (ids cannot hold glob characters). */
+  public static String idempotencyPattern(CustomerKey k) { return tag(k) + ":idem:*"; }
+
   public static String identity(String tenant, String type, String value) { return "oc:{" + tenant + ":id:" + sha256(type + "\n" + value) + "}"; }
   public static String teamSeq(String tenant, String team) { return teamTag(tenant, team) + ":seq"; }
   public static String teamLog(String tenant, String team) { return teamTag(tenant, team) + ":log"; }

@@ -25,6 +25,7 @@ public class RedisScripts {
   public static final String ZREM_IF = "zrem-if";
   public static final String LOAD = "load";
   public static final String SEED = "seed";
+  public static final String ERASE = "erase";
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -32,7 +33,7 @@ public class RedisScripts {
 
   public RedisScripts(ReactiveRedisDataSource redis) {
     this.redis = redis;
-    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED)) {
+    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE)) {
       String body = read(name);
       bodies.put(name, body);
       shas.put(name, RedisKeys.sha1(body));

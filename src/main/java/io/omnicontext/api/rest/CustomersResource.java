@@ -18,7 +18,9 @@ import io.omnicontext.service.ReadContext;
 import io.omnicontext.service.ReadHistory;
 import io.omnicontext.service.push.Frames;
 import io.smallrye.mutiny.Uni;
+import io.omnicontext.service.EraseCustomer;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -51,9 +53,11 @@ public class CustomersResource {
   private final Frames frames;
   private final ObjectMapper json;
   private final io.omnicontext.config.OmnicontextConfig config;
+  private final EraseCustomer erasure;
 
   public CustomersResource(Caller caller, CommitChanges commits, IdempotentCommit idempotent, ReadContext contexts,
-      ReadHistory history, Frames frames, ObjectMapper json, io.omnicontext.config.OmnicontextConfig config) {
+      ReadHistory history, Frames frames, ObjectMapper json, io.omnicontext.config.OmnicontextConfig config, EraseCustomer erasure) {
+    this.erasure = erasure;
     this.caller = caller;
     this.commits = commits;
     this.idempotent = idempotent;
@@ -84,14 +88,15 @@ public class CustomersResource {
     }
     Request request = parse(body);
     if (p.audience() == Audience.CUSTOMER) request.ops().forEach(CustomersResource::allowedForCustomer);
+    Function<Commit, Reply> answer = c -> answer(c, p.audience());
     if (idempotencyKey == null || idempotencyKey.isBlank()) {
-      return commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), null).map(c -> reply(answer(c)));
+      return commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), null).map(c -> reply(answer.apply(c)));
     }
     if (idempotencyKey.length() > 255) throw Refusal.badRequest("Idempotency-Key must be at most 255 characters");
     String fingerprint = IdempotentCommit.fingerprint(body);
-    Function<Commit, IdempotencyStore.Record> stored = c -> new IdempotencyStore.Record(idempotencyKey, fingerprint, 200, answer(c).body());
+    Function<Commit, IdempotencyStore.Record> stored = c -> new IdempotencyStore.Record(idempotencyKey, fingerprint, 200, answer.apply(c).body());
     return idempotent.run(key, idempotencyKey, fingerprint,
-            () -> commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), stored).map(this::answer),
+            () -> commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), stored).map(answer),
             r -> new Reply(Problems.status(r.reason()), frames.write(Problems.of(r))))
         .map(CustomersResource::reply);
   }
@@ -105,6 +110,22 @@ public class CustomersResource {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("changes", page.changes().stream().map(c -> frames.changeBody(c, p.audience())).toList());
       out.put("next", page.next());
+      return out;
+    });
+  }
+
+  /** Erasure (GDPR article 17): supervisors and integrations only. */
+  @DELETE
+  @Path("/customers/{customerId}")
+  public Uni<Map<String, Object>> erase(@PathParam("customerId") String customerId) {
+    Principal p = caller.get();
+    CustomerKey key = readable(p, customerId);
+    if (!p.mayErase()) throw new Refusal(Reason.FORBIDDEN, "erasure needs a supervisor or integration token");
+    return erasure.erase(key).map(versions -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("customerId", customerId);
+      out.put("erased", true);
+      out.put("versions", versions);
       return out;
     });
   }
@@ -171,8 +192,13 @@ public class CustomersResource {
     return new Request(OpParser.parse(m.get("ops")), expectedVersion);
   }
 
-  private Reply answer(Commit c) {
-    return new Reply(200, frames.write(new CommitChanges.Answer(c.after().customerId(), c.lastVersion(), c.changes())));
+  /** {customerId, version, changes} with each change as the writer's audience may see it. */
+  private Reply answer(Commit c, Audience audience) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("customerId", c.after().customerId());
+    body.put("version", c.lastVersion());
+    body.put("changes", c.changes().stream().map(ch -> frames.changeBody(ch, audience)).toList());
+    return new Reply(200, frames.write(body));
   }
 
   private static Response reply(Reply r) {

@@ -153,6 +153,18 @@ final class CustomerSubscription implements Subscription {
   }
 
   @Override
+  public void erased() {
+    synchronized (this) {
+      if (closed) return;
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("type", "erased");
+      f.put("customerId", key.customerId());
+      session.send(Session.Kind.ERASED, last, frames.write(f));
+    }
+    close();
+  }
+
+  @Override
   public void close() {
     synchronized (this) {
       closed = true;

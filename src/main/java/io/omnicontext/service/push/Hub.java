@@ -44,7 +44,11 @@ public class Hub {
 
   /** Completes once the feed follows the topic, so nothing committed from now on is missed. */
   public Uni<Void> join(Topic topic, Subscription s) {
-    local.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(s);
+    local.compute(topic, (t, subs) -> {
+      Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+      set.add(s);
+      return set;
+    });
     return feed.follow(topic).onFailure().invoke(() -> leave(topic, s));
   }
 
@@ -64,6 +68,10 @@ public class Hub {
     if (subs == null || subs.isEmpty()) return;
     Object message;
     try {
+      if (payload.startsWith("{")) { // the customer was erased: its subscriptions end
+        subs.forEach(Subscription::erased);
+        return;
+      }
       message = topic.team() ? teamFrames(payload) : frames.deliveries(json.readValue(payload, CHANGES));
     } catch (Exception e) {
       Log.errorf("feed message on %s not understood: %s", topic, e.getMessage());

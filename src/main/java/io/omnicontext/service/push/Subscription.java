@@ -17,6 +17,9 @@ public interface Subscription {
   /** The feed may have lost messages: check the log for anything missed. */
   void recheck();
 
+  /** The customer was erased: say so once, then stop. */
+  default void erased() {}
+
   /** Stops sending; the hub forgets it. */
   void close();
 }

@@ -1,0 +1,207 @@
+package io.omnicontext.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The durability promise, tested against the real servers: a node killed with -9, PostgreSQL stopped,
+ * Redis wiped, Redis killed with -9, the pub/sub connection killed, a retry after the first node died.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class FaultsIT {
+  private static final Duration CATCH_UP = Duration.ofSeconds(60);
+  private final String tenant = Tokens.newTenant();
+  private final String customer = Tokens.newId("c");
+
+  private Client as(Nodes.Node node, String role, String channel) {
+    return new Client(node, Tokens.mint(tenant, role, role + "-" + channel, channel, null));
+  }
+
+  private static Map<String, Object> set(String key, Object value) { return Map.of("op", "profile.set", "fields", Map.of(key, value)); }
+
+  private static List<Long> oneTo(long n) { return LongStream.rangeClosed(1, n).boxed().toList(); }
+
+  private static List<Long> versions(List<JsonNode> changes) { return changes.stream().map(c -> c.path("version").asLong()).toList(); }
+
+  @Test
+  void a_node_killed_during_writes_loses_no_acknowledged_write_and_duplicates_nothing() {
+    Nodes.Node victim = Nodes.startExtra("victim", Map.of());
+    Client writer = as(victim, "integration", "system");
+    Map<Long, String> acknowledged = new ConcurrentHashMap<>();
+    AtomicBoolean dead = new AtomicBoolean();
+    List<CompletableFuture<Void>> writers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int thread = t;
+      writers.add(CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 200 && !dead.get(); i++) {
+          try {
+            Client.Answer a = writer.post(customer, List.of(set("w" + thread, i)));
+            if (a.status() == 200) acknowledged.put(a.body().path("version").asLong(), "w" + thread + "=" + i);
+          } catch (AssertionError connectionLost) {
+            return;
+          }
+        }
+      }));
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 40);
+    victim.process().destroyForcibly(); // SIGKILL, with writes in flight
+    dead.set(true);
+    writers.forEach(CompletableFuture::join);
+
+    Client reader = as(Nodes.one(), "agent", "voice");
+    List<JsonNode> history = reader.history(customer);
+    long top = history.size();
+    assertEquals(oneTo(top), versions(history), "one gap-free version line");
+    for (var acked : acknowledged.entrySet()) {
+      JsonNode change = history.get((int) (acked.getKey() - 1));
+      String[] kv = acked.getValue().split("=");
+      assertEquals(Integer.parseInt(kv[1]), change.path("data").path("fields").path(kv[0]).asInt(), "acknowledged v" + acked.getKey() + " is in Redis");
+    }
+    assertTrue(Journal.versions(tenant, customer).containsAll(acknowledged.keySet()), "journal durability: every acknowledged write is already in PostgreSQL");
+    await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).equals(oneTo(top)));
+  }
+
+  @Test
+  void postgres_stopped_under_writes_keeps_redis_mode_writes_flowing_and_the_journal_catches_up_exactly_once() {
+    Nodes.Node fast = Nodes.startExtra("redis-mode", Map.of("OMNICONTEXT_JOURNAL_DURABILITY", "redis"));
+    Client writer = as(fast, "integration", "system");
+    writer.commit(customer, List.of(set("before", true)));
+    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+      watcher.subscribe(customer);
+      Infra.stopPostgres();
+      try {
+        for (int i = 0; i < 10; i++) writer.commit(customer, List.of(set("during", i)));
+        watcher.await(f -> f.path("version").asLong() == 11 && f.path("type").asText().equals("change"), "v11 pushed while PostgreSQL is down");
+        Client.Answer journalMode = as(Nodes.one(), "integration", "system").post(customer, List.of(set("journal-mode", true)));
+        assertEquals(503, journalMode.status(), "`journal` durability cannot acknowledge without PostgreSQL: " + journalMode.body());
+        assertEquals("unavailable", journalMode.body().path("code").asText());
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+          JsonNode journal = readiness(fast).path("checks").findValue("data");
+          return journal != null && "down".equals(journal.path("postgres").asText()) && journal.path("lag").asLong() > 0;
+        });
+        assertEquals(503, Client.status(Nodes.one().base().resolve("/q/health/ready")), "a journal-mode node is not ready without PostgreSQL");
+        assertEquals(200, Client.status(fast.base().resolve("/q/health/ready")), "a redis-mode node still serves");
+      } finally {
+        Infra.up();
+      }
+      await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).equals(oneTo(12)));
+    } finally {
+      fast.process().destroy();
+    }
+  }
+
+  @Test
+  void a_wiped_redis_gives_contexts_back_from_postgres_and_versions_continue() {
+    Client writer = as(Nodes.one(), "integration", "system");
+    String email = customer + "@example.com";
+    writer.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
+        Map.of("op", "offer.issue", "offerId", "o-1", "title", "x", "originChannel", "email", "price", 5,
+            "validUntil", Instant.now().plus(1, ChronoUnit.DAYS).toString())));
+    for (int i = 0; i < 60; i++) writer.commit(customer, List.of(set("n", i))); // crosses a snapshot (every 50 versions)
+    JsonNode before = writer.context(customer);
+    Infra.redisCli("FLUSHALL");
+
+    Client reader = as(Nodes.two(), "agent", "voice");
+    assertEquals(before, reader.context(customer), "the context comes back exactly as it was");
+    assertEquals(64, writer.commit(customer, List.of(set("after", "wipe"))).path("version").asLong(), "the next change gets the next version");
+    assertEquals(oneTo(64), versions(reader.history(customer)));
+    assertEquals(customer, reader.get("/v1/customers:resolve?type=email&value=" + email).body().path("customerId").asText());
+  }
+
+  @Test
+  void redis_killed_and_restarted_answers_503_meanwhile_and_subscribers_see_no_gap() {
+    Client writer = as(Nodes.one(), "integration", "system");
+    writer.commit(customer, List.of(set("a", 1)));
+    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+      watcher.subscribe(customer);
+      writer.commit(customer, List.of(set("a", 2)));
+      Infra.killRedis();
+      try {
+        Client.Answer during = writer.post(customer, List.of(set("a", 3)));
+        assertEquals(503, during.status(), "never 500: " + during.body());
+        assertEquals("unavailable", during.body().path("code").asText());
+        assertEquals(503, Client.status(Nodes.one().base().resolve("/q/health/ready")));
+      } finally {
+        Infra.up();
+      }
+      for (var n : List.of(Nodes.one(), Nodes.two())) Nodes.awaitReady(n);
+      long v = writer.commit(customer, List.of(set("a", 4))).path("version").asLong();
+      assertEquals(3, v, "acknowledged v1..v2 survive, the refused write took no version");
+      watcher.await(f -> f.path("version").asLong() == 3 && f.path("type").asText().equals("change"), "v3 after Redis came back");
+      assertEquals(List.of(2L, 3L), watcher.versions(customer), "no gap, no duplicate");
+    }
+  }
+
+  @Test
+  void a_killed_pubsub_connection_leaves_subscribers_no_gap() {
+    Client writer = as(Nodes.one(), "integration", "system");
+    writer.commit(customer, List.of(set("a", 0)));
+    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+      watcher.subscribe(customer);
+      Infra.redisCli("CLIENT", "KILL", "TYPE", "pubsub");
+      for (int i = 1; i <= 5; i++) writer.commit(customer, List.of(set("a", i)));
+      watcher.await(f -> f.path("version").asLong() == 6 && f.path("type").asText().equals("change"), "v6 after the pub/sub connection was killed");
+      assertEquals(List.of(2L, 3L, 4L, 5L, 6L), watcher.versions(customer));
+    }
+  }
+
+  @Test
+  void an_idempotent_retry_on_another_node_after_the_first_died_mid_request_commits_once() {
+    Nodes.Node first = Nodes.startExtra("dies-mid-request", Map.of("OMNICONTEXT_REDIS_IDEMPOTENCY_LEASE", "3s"));
+    String key = Tokens.newId("key");
+    List<Map<String, Object>> ops = List.of(set("paid", key));
+    CompletableFuture.runAsync(() -> {
+      try {
+        as(first, "integration", "system").post(customer, ops, key);
+      } catch (AssertionError expected) {
+        // the node dies under this request
+      }
+    });
+    first.process().destroyForcibly();
+    Client retry = as(Nodes.one(), "integration", "system");
+    Client.Answer a = retry.post(customer, ops, key);
+    assertEquals(200, a.status(), a.body().toString());
+    Client.Answer again = retry.on(Nodes.two()).post(customer, ops, key);
+    assertEquals(a.body(), again.body(), "every retry gets the same answer");
+    long commits = retry.history(customer).stream().filter(c -> key.equals(c.path("data").path("fields").path("paid").asText())).count();
+    assertEquals(1, commits, "committed once");
+  }
+
+  @Test
+  void an_erased_customer_is_gone_everywhere_and_its_subscribers_are_told() {
+    Client crm = as(Nodes.one(), "integration", "system");
+    String email = customer + "@example.com";
+    crm.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email)));
+    await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).size() == 2);
+    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+      watcher.subscribe(customer);
+      Client.Answer agent = as(Nodes.one(), "agent", "voice").send("DELETE", "/v1/customers/" + customer);
+      assertEquals(403, agent.status(), "agents may not erase");
+      Client.Answer erased = as(Nodes.one(), "supervisor", "web").send("DELETE", "/v1/customers/" + customer);
+      assertEquals(200, erased.status(), erased.body().toString());
+      watcher.await(f -> f.path("type").asText().equals("erased"), "the erased frame");
+    }
+    assertEquals(404, crm.get("/v1/customers/" + customer + "/context").status());
+    assertEquals(404, crm.get("/v1/customers:resolve?type=email&value=" + email).status());
+    assertEquals(List.of(), Journal.versions(tenant, customer));
+    assertEquals(1, Journal.erasures(tenant, customer), "one audit record, without the customer id");
+  }
+
+  private static JsonNode readiness(Nodes.Node n) { return Client.json(n.base().resolve("/q/health/ready")); }
+}

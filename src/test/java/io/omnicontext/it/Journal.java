@@ -1,0 +1,44 @@
+package io.omnicontext.it;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the PostgreSQL journal directly, as an operator would: what is durable, whatever the service says. */
+final class Journal {
+  private static final String URL = "jdbc:postgresql://127.0.0.1:" + Infra.PG_PORT + "/omnicontext_test";
+
+  private Journal() {}
+
+  /** The journaled versions of a customer, in order (the primary key forbids duplicates). */
+  static List<Long> versions(String tenant, String customerId) {
+    try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");
+        var q = c.prepareStatement("select version from change_journal where tenant = ? and customer_id = ? order by version")) {
+      q.setString(1, tenant);
+      q.setString(2, customerId);
+      List<Long> out = new ArrayList<>();
+      try (var rs = q.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("journal query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** How many erasure audit rows exist for the tenant, and whether any of them holds the customer id in clear. */
+  static long erasures(String tenant, String customerId) {
+    try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");
+        var q = c.prepareStatement("select count(*) from erasure_audit where tenant = ? and position(? in subject_hash) = 0")) {
+      q.setString(1, tenant);
+      q.setString(2, customerId);
+      try (var rs = q.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
+    }
+  }
+}
