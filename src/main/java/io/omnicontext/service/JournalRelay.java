@@ -29,7 +29,9 @@ public class JournalRelay {
   private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong lag = new AtomicLong();
+  private static final long PING_EVERY_NANOS = 2_000_000_000L;
   private volatile boolean postgresUp = true;
+  private volatile long lastPing;
   private volatile String lastError;
   private long timer = -1;
 
@@ -61,13 +63,21 @@ public class JournalRelay {
   void step() {
     if (!running.compareAndSet(false, true)) return;
     outbox.take(node, config.journal().relayBatch())
-        .chain(items -> items.isEmpty() ? journal.ping() : journal.append(items.stream().map(JournalOutbox.Item::entry).toList())
+        .chain(items -> items.isEmpty() ? pingNowAndThen() : journal.append(items.stream().map(JournalOutbox.Item::entry).toList())
             .invoke(() -> up())
             .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
         .chain(() -> outbox.lag())
         .invoke(lag::set)
         .onTermination().invoke(() -> running.set(false))
         .subscribe().with(x -> up(), this::down);
+  }
+
+  /** While idle, PostgreSQL is asked every few seconds whether it is there (readiness), not at every step. */
+  private io.smallrye.mutiny.Uni<Void> pingNowAndThen() {
+    long now = System.nanoTime();
+    if (postgresUp && now - lastPing < PING_EVERY_NANOS) return io.smallrye.mutiny.Uni.createFrom().voidItem();
+    lastPing = now;
+    return journal.ping();
   }
 
   private void up() {

@@ -53,8 +53,8 @@ public class Rehydration {
         return store.seed(key, seen, loaded.runId(), null, List.of()).chain(ok -> Uni.createFrom().failure(new Again()));
       }
       CustomerContext rebuilt = rebuild(key, head);
-      Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version());
       return store.seed(key, seen, loaded.runId(), rebuilt, head.later())
+          .invoke(seeded -> { if (seeded) Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version()); })
           .call(() -> TimeRules.nextDue(rebuilt).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
           .chain(ok -> Uni.createFrom().failure(new Again()));
     });

@@ -163,13 +163,16 @@ final class Client {
     }
 
     /** The first frame matching, waiting up to the push deadline. */
-    JsonNode await(Predicate<JsonNode> match, String what) {
-      long deadline = System.nanoTime() + PUSH_DEADLINE.toNanos();
+    JsonNode await(Predicate<JsonNode> match, String what) { return await(match, what, PUSH_DEADLINE); }
+
+    /** The first frame matching, waiting up to {@code within}. */
+    JsonNode await(Predicate<JsonNode> match, String what, Duration within) {
+      long deadline = System.nanoTime() + within.toNanos();
       synchronized (this) {
         while (true) {
           for (JsonNode f : frames) if (match.test(f)) return f;
           long left = deadline - System.nanoTime();
-          if (left <= 0) throw new AssertionError("no " + what + " within " + PUSH_DEADLINE.toSeconds() + " s; frames: " + frames);
+          if (left <= 0) throw new AssertionError("no " + what + " within " + within.toMillis() + " ms; frames: " + frames);
           try {
             TimeUnit.NANOSECONDS.timedWait(this, left);
           } catch (InterruptedException e) {

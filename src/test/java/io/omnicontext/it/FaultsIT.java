@@ -203,5 +203,20 @@ class FaultsIT {
     assertEquals(1, Journal.erasures(tenant, customer), "one audit record, without the customer id");
   }
 
+  @Test
+  void an_engagement_on_a_node_that_dies_is_ended_within_5_seconds_by_another_node() {
+    Client crm = as(Nodes.one(), "integration", "system");
+    crm.commit(customer, List.of(set("name", "Ada")));
+    Nodes.Node doomed = Nodes.startExtra("engaged-then-dies", Map.of());
+    try (var watcher = as(Nodes.one(), "supervisor", "web").stream(); var agent = as(doomed, "agent", "store").stream()) {
+      watcher.subscribe(customer);
+      agent.send(Map.of("type", "engage", "customerId", customer, "channel", "store", "activity", "in-store"));
+      JsonNode start = watcher.await(f -> "engagement.start".equals(f.path("op").asText()), "engagement.start");
+      doomed.process().destroyForcibly(); // no close frame, no engagement.end from that node
+      JsonNode end = watcher.await(f -> "engagement.end".equals(f.path("op").asText()), "engagement.end from another node", Duration.ofSeconds(6));
+      assertEquals(start.path("data").path("engagementId").asText(), end.path("data").path("engagementId").asText());
+    }
+  }
+
   private static JsonNode readiness(Nodes.Node n) { return Client.json(n.base().resolve("/q/health/ready")); }
 }

@@ -113,7 +113,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<Void> ping() {
-    return inSession(s -> s.createNativeQuery("select 1").getSingleResult()).replaceWithVoid();
+    return inSession(s -> s.createSelectionQuery("select 1", Integer.class).getSingleResult()).replaceWithVoid();
   }
 
   @Override

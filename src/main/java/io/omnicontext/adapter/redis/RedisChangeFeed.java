@@ -28,6 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RedisChangeFeed implements ChangeFeed {
+  private static final java.time.Duration WATCHDOG = java.time.Duration.ofSeconds(2);
   private final Vertx vertx;
   private final String hosts;
   private final OmnicontextConfig config;
@@ -50,6 +51,22 @@ public class RedisChangeFeed implements ChangeFeed {
   void start(@Observes StartupEvent e) {
     client = Redis.createClient(vertx, new RedisOptions().setConnectionString(hosts.split(",")[0].trim()).setMaxPoolWaiting(8));
     connect();
+    vertx.setPeriodic(WATCHDOG.toMillis(), id -> probe());
+  }
+
+  /**
+   * A pub/sub connection can die without a close (a Redis restart behind a proxy, a half-open socket):
+   * a PING that gets no answer in time closes it, and the usual reconnect and gap fill follow.
+   */
+  private void probe() {
+    RedisConnection c = connection;
+    if (c == null || stopped) return;
+    c.send(Request.cmd(Command.PING)).timeout(WATCHDOG.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onFailure(err -> {
+          Log.warnf("change feed: no answer to PING (%s); reconnecting", err.getMessage());
+          c.close();
+          lost(c);
+        });
   }
 
   void stop(@Observes ShutdownEvent e) {
@@ -110,11 +127,16 @@ public class RedisChangeFeed implements ChangeFeed {
       if (downLogged) Log.infof("change feed: connected to Redis again, %d topics followed", followed.size());
       downLogged = false;
       reconnected.run();
-    }).onFailure(err -> { c.close(); lost(c); });
+    }).onFailure(err -> {
+      c.close();
+      retryLater();
+    });
   }
 
-  private void lost(RedisConnection c) {
-    if (connection == c) connection = null;
+  /** Once per connection (end handler and watchdog may both report it): forget it and reconnect. */
+  private synchronized void lost(RedisConnection c) {
+    if (connection != c) return;
+    connection = null;
     if (stopped) return;
     if (!downLogged) Log.errorf("change feed: lost the Redis pub/sub connection; reconnecting every %s", config.redis().feedReconnect());
     downLogged = true;

@@ -18,6 +18,8 @@ public final class RedisKeys {
   /** Commits waiting to be journaled in PostgreSQL (a stream read by the consumer group {@link #JOURNAL_GROUP}). */
   public static final String OUTBOX = "oc:journal-outbox";
   public static final String JOURNAL_GROUP = "journal";
+  /** Engagement leases of open connections, scored by the epoch millisecond they run out. */
+  public static final String LEASES = "oc:engagement-leases";
 
   private RedisKeys() {}
 

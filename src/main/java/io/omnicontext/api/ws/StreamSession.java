@@ -3,15 +3,14 @@ package io.omnicontext.api.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.domain.Audience;
-import io.omnicontext.domain.CaseOps;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.HandoffOps;
-import io.omnicontext.domain.Op;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
-import io.omnicontext.service.CommitChanges;
+import io.omnicontext.port.Presence;
+import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
@@ -22,9 +21,8 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,19 +33,20 @@ final class StreamSession implements Session {
   private final WebSocketConnection connection;
   private final Principal principal;
   private final Subscriptions subscriptions;
-  private final CommitChanges commits;
+  private final Engagements engagementService;
   private final Frames frames;
   private final Vertx vertx;
   private final Map<String, Subscription> subscribed = new ConcurrentHashMap<>();
-  private final Map<String, CustomerKey> engagements = new ConcurrentHashMap<>();
+  private final Set<Presence.Lease> engagements = ConcurrentHashMap.newKeySet();
+  private volatile boolean open = true;
   private long expiryTimer = -1;
 
-  StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, CommitChanges commits,
+  StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
       Frames frames, Vertx vertx) {
     this.connection = connection;
     this.principal = principal;
     this.subscriptions = subscriptions;
-    this.commits = commits;
+    this.engagementService = engagementService;
     this.frames = frames;
     this.vertx = vertx;
   }
@@ -151,16 +150,11 @@ final class StreamSession implements Session {
     if (!Channels.isChannel(channel)) throw Refusal.badRequest("channel must be one of " + String.join(", ", Channels.ALL));
     String activity = frame.path("activity").asText("engaged");
     if (activity.isBlank() || activity.length() > 128) throw Refusal.badRequest("activity must be 1..128 characters");
-    CustomerKey key = principal.key(customerId);
-    String engagementId = "e-" + UUID.randomUUID();
-    List<Op> ops = List.of(new CaseOps.EngagementStart(engagementId, channel, activity));
-    engagements.put(engagementId, key);
-    commits.commit(key, ops, null, principal.actor(), null).subscribe().with(commit -> {
-      if (!subscribed.containsKey("c:" + customerId)) answer(commit); // subscribed: the feed delivers it, once
-    }, err -> {
-      engagements.remove(engagementId);
-      error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not engage now; retry"));
-    });
+    engagementService.start(principal.key(customerId), channel, activity, principal.actor(), () -> open).subscribe().with(started -> {
+      engagements.add(started.lease());
+      if (!open) engagementService.end(started.lease()).subscribe().with(x -> {}, x -> {});
+      else if (!subscribed.containsKey("c:" + customerId)) answer(started.commit()); // subscribed: the feed delivers it, once
+    }, err -> error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not engage now; retry")));
   }
 
   private void answer(Commit commit) {
@@ -192,14 +186,12 @@ final class StreamSession implements Session {
 
   /** The connection closed: stop its subscriptions and end the engagements it started. */
   void close() {
+    open = false;
     if (expiryTimer >= 0) vertx.cancelTimer(expiryTimer);
     subscribed.values().forEach(Subscription::close);
     subscribed.clear();
-    engagements.forEach((engagementId, key) -> commits.commitPlanned(key, ctx -> {
-          var e = ctx.engagements().get(engagementId);
-          return e != null && "active".equals(e.status()) ? List.<Op>of(new CaseOps.EngagementEnd(engagementId, null, null)) : List.of();
-        }, principal.actor(), null)
-        .subscribe().with(x -> {}, err -> Log.warnf("engagement %s not ended: %s", engagementId, err.getMessage())));
+    engagements.forEach(lease -> engagementService.end(lease)
+        .subscribe().with(x -> {}, err -> Log.warnf("engagement %s not ended now (its lease ends it): %s", lease.engagementId(), err.getMessage())));
     engagements.clear();
   }
 }

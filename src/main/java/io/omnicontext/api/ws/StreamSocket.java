@@ -3,7 +3,7 @@ package io.omnicontext.api.ws;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.auth.TokenVerifier;
-import io.omnicontext.service.CommitChanges;
+import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
 import io.omnicontext.service.push.Subscriptions;
 import io.quarkus.websockets.next.OnClose;
@@ -23,14 +23,14 @@ public class StreamSocket {
 
   private final TokenVerifier verifier;
   private final Subscriptions subscriptions;
-  private final CommitChanges commits;
+  private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
 
-  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, CommitChanges commits, Frames frames, Vertx vertx) {
+  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
     this.verifier = verifier;
     this.subscriptions = subscriptions;
-    this.commits = commits;
+    this.engagements = engagements;
     this.frames = frames;
     this.vertx = vertx;
   }
@@ -47,7 +47,7 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, commits, frames, vertx);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx);
     connection.userData().put(SESSION, session);
     session.start();
   }
