@@ -16,6 +16,7 @@ local nTeams = tonumber(ARGV[11])
 local owner = ARGV[12]
 local verifiedRid = ARGV[13]
 local outboxEntry = ARGV[14]
+local adoptFrom = ARGV[15]  -- a merge takes over the duplicate's identities ('' otherwise)
 -- then ARGV: nChanges pairs (version, change json), then nTeams groups of 5
 -- (team channel, frame head, frame tail, board field, board item json or '' to remove)
 
@@ -26,11 +27,11 @@ local rid = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
 if rid ~= verifiedRid then return {'verify', current} end
 for i = 1, nIdentities do
   local holder = redis.call('GET', KEYS[4 + i])
-  if holder and holder ~= owner then return {'identity_taken', i} end
+  if holder and holder ~= owner and holder ~= adoptFrom then return {'identity_taken', i, holder} end
 end
 
 redis.call('HSET', ctxKey, 'v', newVersion, 'doc', contextJson, 'rid', rid)
-local a = 15
+local a = 16
 for _ = 1, nChanges do
   redis.call('ZADD', logKey, ARGV[a], ARGV[a + 1])
   a = a + 2

@@ -11,9 +11,10 @@ public final class ContextRules {
 
   /** Applies one op to a copy of the context; the version is not touched. */
   public static CustomerContext apply(CustomerContext context, Op op, Actor actor, Instant at) {
-    CustomerContext draft = context.copy();
-    op.applyTo(draft, actor, at);
-    return draft;
+    if (context.mergedInto() != null) {
+      throw Refusal.invalidState("customer " + context.customerId() + " was merged into " + context.mergedInto() + "; write there");
+    }
+    return op.apply(context.copy(), actor, at);
   }
 
   /** Applies every op in order, one version each, deriving attention after each; all or nothing. */
@@ -34,8 +35,10 @@ public final class ContextRules {
       String t = op.team(ctx);
       if (t != null) team.add(new Commit.TeamEntry(t, change));
       if (op instanceof ProfileOps.IdentityLink l) linked.add(new Items.Identity(l.type(), l.value(), at));
+      if (op instanceof MergeOps.CustomerMerge m) linked.addAll(m.identities());
       ctx = next;
     }
-    return new Commit(current, ctx, changes, team, linked);
+    String adopt = ops.stream().filter(o -> o instanceof MergeOps.CustomerMerge).map(o -> ((MergeOps.CustomerMerge) o).from()).findFirst().orElse(null);
+    return new Commit(current, ctx, changes, team, linked, adopt);
   }
 }

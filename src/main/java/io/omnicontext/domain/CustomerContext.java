@@ -24,7 +24,7 @@ public record CustomerContext(String customerId, long version, Map<String, Objec
     List<Identity> identities, Map<String, Offer> offers, Map<String, Appointment> appointments,
     Map<String, Reservation> reservations, Map<String, SupportCase> cases, List<Note> notes,
     Map<String, Object> preferences, List<Interaction> interactions, Map<String, Engagement> engagements,
-    Map<String, Handoff> handoffs, List<AttentionItem> attention) {
+    Map<String, Handoff> handoffs, List<AttentionItem> attention, List<String> mergedFrom, String mergedInto) {
 
   /** Interactions kept in the context, newest first; history keeps them all. */
   public static final int INTERACTIONS_KEPT = 50;
@@ -42,11 +42,12 @@ public record CustomerContext(String customerId, long version, Map<String, Objec
     engagements = orEmpty(engagements);
     handoffs = orEmpty(handoffs);
     attention = orEmpty(attention);
+    mergedFrom = orEmpty(mergedFrom);
   }
 
   /** Version 0: a customer with no committed change. */
   public static CustomerContext empty(String customerId) {
-    return new CustomerContext(customerId, 0, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new CustomerContext(customerId, 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy whose collections may be changed without touching this one (items are immutable records). */
@@ -55,17 +56,23 @@ public record CustomerContext(String customerId, long version, Map<String, Objec
         new LinkedHashMap<>(offers), new LinkedHashMap<>(appointments), new LinkedHashMap<>(reservations),
         new LinkedHashMap<>(cases), new ArrayList<>(notes), new LinkedHashMap<>(preferences),
         new ArrayList<>(interactions), new LinkedHashMap<>(engagements), new LinkedHashMap<>(handoffs),
-        new ArrayList<>(attention));
+        new ArrayList<>(attention), new ArrayList<>(mergedFrom), mergedInto);
   }
 
   public CustomerContext withVersion(long v) {
     return new CustomerContext(customerId, v, profile, identities, offers, appointments, reservations, cases, notes,
-        preferences, interactions, engagements, handoffs, attention);
+        preferences, interactions, engagements, handoffs, attention, mergedFrom, mergedInto);
   }
 
   public CustomerContext withAttention(List<AttentionItem> items) {
     return new CustomerContext(customerId, version, profile, identities, offers, appointments, reservations, cases,
-        notes, preferences, interactions, engagements, handoffs, items);
+        notes, preferences, interactions, engagements, handoffs, items, mergedFrom, mergedInto);
+  }
+
+  /** The tombstone of a customer folded into another: it points to the survivor and takes no further change. */
+  public CustomerContext withMergedInto(String survivor) {
+    return new CustomerContext(customerId, version, profile, identities, offers, appointments, reservations, cases,
+        notes, preferences, interactions, engagements, handoffs, attention, mergedFrom, survivor);
   }
 
   private static <K, V> Map<K, V> orEmpty(Map<K, V> m) { return m == null ? new LinkedHashMap<>() : m; }

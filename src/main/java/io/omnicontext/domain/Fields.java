@@ -91,12 +91,40 @@ final class Fields {
   }
 
   @SuppressWarnings("unchecked")
-  Map<String, Object> object(String name) {
+  Map<String, Object> object(String name) { return object(name, 200); }
+
+  /** A JSON object of at most max members (journaled merges carry whole profiles, hence larger). */
+  Map<String, Object> object(String name, int max) {
     Object v = raw.get(name);
     if (v == null) throw bad(name, "is required");
     if (!(v instanceof Map<?, ?> m)) throw bad(name, "must be an object");
-    if (m.size() > 200) throw bad(name, "must have at most 200 members");
+    if (m.size() > max) throw bad(name, "must have at most " + max + " members");
     return new LinkedHashMap<>((Map<String, Object>) m);
+  }
+
+  boolean flag(String name) {
+    Object v = raw.get(name);
+    if (v == null) return false;
+    if (!(v instanceof Boolean b)) throw bad(name, "must be true or false");
+    return b;
+  }
+
+  Map<String, Object> optObject(String name) { return has(name) ? object(name) : null; }
+
+  Map<String, Object> anyObject(String name) { return has(name) ? object(name, Integer.MAX_VALUE) : new java.util.LinkedHashMap<>(); }
+
+  /** A list of objects, each read by {@code item} (journaled items; absent = empty). */
+  @SuppressWarnings("unchecked")
+  <T> List<T> list(String name, java.util.function.Function<Fields, T> item) {
+    Object v = raw.get(name);
+    if (v == null) return List.of();
+    if (!(v instanceof List<?> l)) throw bad(name, "must be an array");
+    List<T> out = new ArrayList<>(l.size());
+    for (int i = 0; i < l.size(); i++) {
+      if (!(l.get(i) instanceof Map<?, ?> m)) throw bad(name + "[" + i + "]", "must be an object");
+      out.add(item.apply(new Fields((Map<String, Object>) m, where + "." + name + "[" + i + "]")));
+    }
+    return out;
   }
 
   /** A JSON scalar (string, number, boolean) or null: preference values are flat. */

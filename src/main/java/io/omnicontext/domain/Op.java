@@ -13,7 +13,7 @@ public sealed interface Op permits ProfileOps.ProfileSet, ProfileOps.IdentityLin
     ScheduleOps.ReservationHold, ScheduleOps.ReservationRelease, ScheduleOps.ReservationFulfil,
     ScheduleOps.ReservationExpire, CaseOps.CaseOpen, CaseOps.CaseUpdate, CaseOps.CaseResolve,
     CaseOps.EngagementStart, CaseOps.EngagementEnd, HandoffOps.HandoffCreate, HandoffOps.HandoffAccept,
-    HandoffOps.HandoffComplete, HandoffOps.HandoffOverdue {
+    HandoffOps.HandoffComplete, HandoffOps.HandoffOverdue, MergeOps.CustomerMerge, MergeOps.CustomerMerged {
 
   /** The op's name as the contract spells it. */
   String name();
@@ -21,6 +21,12 @@ public sealed interface Op permits ProfileOps.ProfileSet, ProfileOps.IdentityLin
   Map<String, Object> data();
 
   void applyTo(CustomerContext draft, Actor actor, Instant at);
+
+  /** Applies to a working copy and answers the result; ops that change more than collections override it. */
+  default CustomerContext apply(CustomerContext draft, Actor actor, Instant at) {
+    applyTo(draft, actor, at);
+    return draft;
+  }
 
   /** The team whose feed this change belongs to, given the context it applies to; null for most ops. */
   default String team(CustomerContext before) { return null; }

@@ -43,7 +43,7 @@ public final class OpParser {
 
   /** The op of a journaled change, to replay it (rehydration): client and server ops alike. */
   public static Op replay(String op, Map<String, Object> data) {
-    Function<Fields, Op> reader = READERS.getOrDefault(op, SERVER_OPS.get(op));
+    Function<Fields, Op> reader = READERS.getOrDefault(op, SERVER_OPS.getOrDefault(op, MergeOps.REPLAY.get(op)));
     if (reader == null) throw new Refusal(Reason.UNKNOWN_OP, "journaled op \"" + op + "\" is unknown to this version");
     return reader.apply(new Fields(data, op));
   }

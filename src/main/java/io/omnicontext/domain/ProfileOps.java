@@ -21,15 +21,16 @@ public final class ProfileOps {
     public void applyTo(CustomerContext c, Actor actor, Instant at) { c.profile().putAll(fields); }
   }
 
-  public record IdentityLink(String type, String value) implements Op {
+  /** merge: when the identity belongs to another customer, merge that customer into this one first. */
+  public record IdentityLink(String type, String value, boolean merge) implements Op {
     static IdentityLink read(Fields f) {
       String type = f.oneOf("type", IDENTITY_TYPES);
       String value = f.text("value", 256);
       if (type.equals("email") && !value.contains("@")) throw Refusal.invalid("value must be an email address");
-      return new IdentityLink(type, type.equals("email") ? value.toLowerCase(java.util.Locale.ROOT) : value);
+      return new IdentityLink(type, type.equals("email") ? value.toLowerCase(java.util.Locale.ROOT) : value, f.flag("merge"));
     }
     public String name() { return "identity.link"; }
-    public Map<String, Object> data() { return Op.data("type", type, "value", value); }
+    public Map<String, Object> data() { return Op.data("type", type, "value", value, "merge", merge ? Boolean.TRUE : null); }
     public void applyTo(CustomerContext c, Actor actor, Instant at) {
       boolean linked = c.identities().stream().anyMatch(i -> i.type().equals(type) && i.value().equals(value));
       if (!linked) c.identities().add(new Identity(type, value, at));

@@ -37,6 +37,6 @@ public final class Redaction {
     var engagements = new LinkedHashMap<String, Engagement>(c.engagements());
     return new CustomerContext(c.customerId(), c.version(), c.profile(), c.identities(), c.offers(), c.appointments(),
         c.reservations(), cases, c.notes().stream().filter(n -> !n.internal()).toList(), c.preferences(),
-        c.interactions(), engagements, Map.of(), Attention.forCustomer(c.attention()));
+        c.interactions(), engagements, Map.of(), Attention.forCustomer(c.attention()), c.mergedFrom(), c.mergedInto());
   }
 }

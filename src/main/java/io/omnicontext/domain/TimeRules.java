@@ -12,6 +12,7 @@ public final class TimeRules {
   /** The ops the server must commit now, in a stable order. */
   public static List<Op> dueOps(CustomerContext c, Instant now) {
     List<Op> ops = new ArrayList<>();
+    if (c.mergedInto() != null) return ops; // a tombstone: its items live on in the survivor
     c.reservations().values().stream().filter(r -> "held".equals(r.status()) && !r.until().isAfter(now))
         .forEach(r -> ops.add(new ScheduleOps.ReservationExpire(r.reservationId())));
     c.offers().values().stream().filter(o -> "issued".equals(o.status()) && !o.validUntil().isAfter(now))

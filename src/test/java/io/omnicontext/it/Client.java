@@ -71,7 +71,8 @@ final class Client {
 
   Answer send(String method, String path) { return send(method, path, null, null); }
 
-  private Answer send(String method, String path, Object body) { return send(method, path, body, null); }
+  Answer send(String method, String path, Object body) { return send(method, path, body, null); }
+
 
   /** The status of an unauthenticated GET (health). */
   static int status(URI uri) {

@@ -34,7 +34,8 @@ public class PostgresChangeJournal implements ChangeJournal {
       WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?7 AND e.erased_at >= ?6)
       ON CONFLICT DO NOTHING""";
   private static final String INSERT_IDENTITY = """
-      INSERT INTO identity_link (tenant, kind, value, customer_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING""";
+      INSERT INTO identity_link (tenant, kind, value, customer_id) VALUES (?1, ?2, ?3, ?4)
+      ON CONFLICT (tenant, kind, value) DO UPDATE SET customer_id = excluded.customer_id""";
   private static final String UPSERT_SNAPSHOT = """
       INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at) VALUES (?1, ?2, ?3, ?4, ?5)
       ON CONFLICT (tenant, customer_id) DO UPDATE SET version = excluded.version, context_json = excluded.context_json,

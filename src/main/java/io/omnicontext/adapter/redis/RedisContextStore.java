@@ -96,6 +96,7 @@ public class RedisContextStore implements ContextStore {
     args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson,
         commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList(),
         snapshot ? contextJson : null)));
+    args.add(commit.adoptIdentitiesFrom() == null ? "" : commit.adoptIdentitiesFrom());
     for (int i = 0; i < changeJson.size(); i++) {
       args.add(Long.toString(commit.changes().get(i).version()));
       args.add(changeJson.get(i));
@@ -126,8 +127,9 @@ public class RedisContextStore implements ContextStore {
         throw new Unverified();
       case "identity_taken":
         var identity = commit.linked().get(r.get(1).toInteger() - 1);
-        throw new Refusal(Reason.IDENTITY_TAKEN, "the " + identity.type() + " " + identity.value()
-            + " is already linked to another customer of this tenant");
+        String holder = r.get(2).toString();
+        throw new Refusal(Reason.IDENTITY_TAKEN, "the " + identity.type() + " " + identity.value() + " is already linked to customer "
+            + holder + "; link it with \"merge\": true to merge that customer into this one", java.util.Map.of("customerId", holder));
       default:
         throw new IllegalStateException("commit.lua answered " + status);
     }

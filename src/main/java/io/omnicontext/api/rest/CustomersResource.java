@@ -19,6 +19,7 @@ import io.omnicontext.service.ReadHistory;
 import io.omnicontext.service.push.Frames;
 import io.smallrye.mutiny.Uni;
 import io.omnicontext.service.EraseCustomer;
+import io.omnicontext.service.MergeCustomers;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -54,10 +55,13 @@ public class CustomersResource {
   private final ObjectMapper json;
   private final io.omnicontext.config.OmnicontextConfig config;
   private final EraseCustomer erasure;
+  private final MergeCustomers merges;
 
   public CustomersResource(Caller caller, CommitChanges commits, IdempotentCommit idempotent, ReadContext contexts,
-      ReadHistory history, Frames frames, ObjectMapper json, io.omnicontext.config.OmnicontextConfig config, EraseCustomer erasure) {
+      ReadHistory history, Frames frames, ObjectMapper json, io.omnicontext.config.OmnicontextConfig config, EraseCustomer erasure,
+      MergeCustomers merges) {
     this.erasure = erasure;
+    this.merges = merges;
     this.caller = caller;
     this.commits = commits;
     this.idempotent = idempotent;
@@ -90,13 +94,15 @@ public class CustomersResource {
     if (p.audience() == Audience.CUSTOMER) request.ops().forEach(CustomersResource::allowedForCustomer);
     Function<Commit, Reply> answer = c -> answer(c, p.audience());
     if (idempotencyKey == null || idempotencyKey.isBlank()) {
-      return commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), null).map(c -> reply(answer.apply(c)));
+      return merges.mergeOwnersOfLinks(key, request.ops(), p.actor())
+          .chain(() -> commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), null)).map(c -> reply(answer.apply(c)));
     }
     if (idempotencyKey.length() > 255) throw Refusal.badRequest("Idempotency-Key must be at most 255 characters");
     String fingerprint = IdempotentCommit.fingerprint(body);
     Function<Commit, IdempotencyStore.Record> stored = c -> new IdempotencyStore.Record(idempotencyKey, fingerprint, 200, answer.apply(c).body());
     return idempotent.run(key, idempotencyKey, fingerprint,
-            () -> commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), stored).map(answer),
+            () -> merges.mergeOwnersOfLinks(key, request.ops(), p.actor())
+                .chain(() -> commits.commit(key, request.ops(), request.expectedVersion(), p.actor(), stored)).map(answer),
             r -> new Reply(Problems.status(r.reason()), frames.write(Problems.of(r))))
         .map(CustomersResource::reply);
   }
@@ -112,6 +118,27 @@ public class CustomersResource {
       out.put("next", page.next());
       return out;
     });
+  }
+
+  /** Folds customer {"from": id} into this one; the other id keeps a tombstone pointing here. Staff only. */
+  @POST
+  @Path("/customers/{customerId}/merge")
+  @Consumes(MediaType.WILDCARD)
+  public Uni<Response> merge(@PathParam("customerId") String customerId, String body) {
+    Principal p = caller.get();
+    CustomerKey key = readable(p, customerId);
+    if (p.audience() == Audience.CUSTOMER) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not merge customers");
+    Object from = parseObject(body).get("from");
+    if (!(from instanceof String other)) throw Refusal.badRequest("the body must be {\"from\": \"<customer id>\"}");
+    return merges.merge(key, other, p.actor()).chain(done -> done.isPresent()
+        ? Uni.createFrom().item(reply(answer(done.get(), p.audience())))
+        : contexts.version(key).map(v -> { // merged before: nothing new committed
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("customerId", customerId);
+          out.put("version", v);
+          out.put("changes", List.of());
+          return reply(new Reply(200, frames.write(out)));
+        }));
   }
 
   /** Erasure (GDPR article 17): supervisors and integrations only. */
@@ -172,15 +199,21 @@ public class CustomersResource {
 
   private record Request(List<Op> ops, Long expectedVersion) {}
 
-  private Request parse(String body) {
-    if (body == null || body.isBlank()) throw Refusal.badRequest("the body must be a JSON object with an ops array");
+  private Map<?, ?> parseObject(String body) {
+    if (body == null || body.isBlank()) throw Refusal.badRequest("the body must be a JSON object");
     Object tree;
     try {
       tree = json.readValue(body, Object.class);
     } catch (JsonProcessingException e) {
       throw Refusal.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
     }
-    if (!(tree instanceof Map<?, ?> m)) throw Refusal.badRequest("the body must be a JSON object with an ops array");
+    if (!(tree instanceof Map<?, ?> m)) throw Refusal.badRequest("the body must be a JSON object");
+    return m;
+  }
+
+  private Request parse(String body) {
+    Map<?, ?> m = parseObject(body);
+    if (!m.containsKey("ops")) throw Refusal.badRequest("the body must be a JSON object with an ops array");
     Object expected = m.get("expectedVersion");
     Long expectedVersion = null;
     if (expected != null) {
