@@ -41,7 +41,13 @@ public interface OmnicontextConfig {
     @WithDefault("journal")
     String durability();
 
-    default Durability mode() { return Durability.valueOf(durability().trim().toUpperCase(java.util.Locale.ROOT)); }
+    default Durability mode() {
+      try {
+        return Durability.valueOf(durability().trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("omnicontext.journal.durability must be journal or redis, not \"" + durability() + "\"");
+      }
+    }
 
     /** Longest a `journal`-mode write waits for PostgreSQL before it answers `unavailable`. */
     @WithDefault("3s")

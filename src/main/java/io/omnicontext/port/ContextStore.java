@@ -4,7 +4,6 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
-import io.omnicontext.domain.Items;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Optional;
@@ -43,10 +42,10 @@ public interface ContextStore {
   Uni<Window> changesAfter(CustomerKey key, long after, int limit);
 
   /**
-   * Removes everything Redis holds of the customer (context, log, identity keys, idempotency records)
-   * and tells its subscribers it was erased.
+   * Removes everything Redis holds of the customer (context, log, identity keys, idempotency records,
+   * its entries on team boards and in team logs) and tells its subscribers it was erased.
    */
-  Uni<Void> erase(CustomerKey key, List<Items.Identity> identities);
+  Uni<Void> erase(CustomerKey key, CustomerContext context);
 
   /** The customer a linked identity belongs to. */
   Uni<Optional<String>> resolve(String tenant, String type, String value);

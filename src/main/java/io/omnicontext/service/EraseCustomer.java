@@ -31,7 +31,7 @@ public class EraseCustomer {
     return contexts.load(key).chain(loaded -> {
       if (loaded.context().version() == 0) throw Refusal.notFound("customer " + key.customerId() + " has no committed change");
       return journal.erase(key, clock.instant())
-          .call(() -> store.erase(key, loaded.context().identities()))
+          .call(() -> store.erase(key, loaded.context()))
           .map(journaled -> Math.max(journaled, loaded.context().version()))
           .invoke(n -> Log.infof("erased tenant=%s versions=%d", key.tenant(), n));
     });

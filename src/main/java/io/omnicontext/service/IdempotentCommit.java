@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.Digest;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
@@ -26,14 +27,8 @@ public class IdempotentCommit {
   public IdempotentCommit(IdempotencyStore store) { this.store = store; }
 
   /** What a key's record keeps of its request: the SHA-256 of the body, so the same key with another body is refused. */
-  public static String fingerprint(String body) {
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(digest);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
-  }
+  public static String fingerprint(String body) { return Digest.sha256(body); }
+
 
   /** A final answer: status and exact body. */
   public record Reply(int status, String body) {}

@@ -44,6 +44,7 @@ public class JournalRelay {
   }
 
   void start(@Observes StartupEvent e) {
+    config.journal().mode(); // a misspelt omnicontext.journal.durability stops the start here, in one line
     timer = vertx.setPeriodic(config.journal().relayInterval().toMillis(), id -> step());
   }
 

@@ -5,6 +5,7 @@ import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.OpParser;
+import io.omnicontext.domain.Refusal;
 import io.omnicontext.domain.TimeRules;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.DueSchedule;
@@ -60,15 +61,24 @@ public class Rehydration {
     });
   }
 
-  /** Snapshot plus every later journaled change, replayed in order; a hole in the journal stops the replay there. */
+  /**
+   * Snapshot plus every later journaled change, replayed in order. The version line matters most: a
+   * hole in the journal (commits lost with Redis before they were journaled) or a change the rules
+   * no longer accept is logged and stepped over, and the rebuilt context still ends at the journal's
+   * last version, so no version is ever handed out twice.
+   */
   CustomerContext rebuild(CustomerKey key, ChangeJournal.Head head) {
     CustomerContext ctx = head.snapshot().orElse(CustomerContext.empty(key.customerId()));
     for (Change c : head.later()) {
       if (c.version() != ctx.version() + 1) {
-        Log.errorf("journal hole tenant=%s customer=%s at v%d (next journaled v%d)", key.tenant(), key.customerId(), ctx.version() + 1, c.version());
-        break;
+        Log.errorf("journal hole tenant=%s customer=%s: v%d..v%d are lost", key.tenant(), key.customerId(), ctx.version() + 1, c.version() - 1);
       }
-      ctx = ContextRules.commit(ctx, List.of(OpParser.replay(c.op(), data(c))), c.actor(), c.at()).after();
+      try {
+        ctx = ContextRules.commit(ctx, List.of(OpParser.replay(c.op(), data(c))), c.actor(), c.at()).after();
+      } catch (Refusal r) {
+        Log.errorf("journaled v%d of tenant=%s customer=%s does not replay (%s); stepped over", c.version(), key.tenant(), key.customerId(), r.getMessage());
+      }
+      ctx = ctx.withVersion(c.version());
     }
     return ctx;
   }

@@ -187,8 +187,11 @@ class FaultsIT {
   void an_erased_customer_is_gone_everywhere_and_its_subscribers_are_told() {
     Client crm = as(Nodes.one(), "integration", "system");
     String email = customer + "@example.com";
-    crm.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email)));
-    await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).size() == 2);
+    String team = "store:branch-" + Tokens.newId("e");
+    crm.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
+        Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-1", "fromChannel", "chat",
+            "toTeam", team, "dueBy", Instant.now().plus(1, ChronoUnit.DAYS).toString(), "note", "Ada picks up the sofa")));
+    await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).size() == 3);
     try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
       Client.Answer agent = as(Nodes.one(), "agent", "voice").send("DELETE", "/v1/customers/" + customer);
@@ -199,6 +202,7 @@ class FaultsIT {
     }
     assertEquals(404, crm.get("/v1/customers/" + customer + "/context").status());
     assertEquals(404, crm.get("/v1/customers:resolve?type=email&value=" + email).status());
+    assertEquals(0, crm.get("/v1/teams/" + team + "/handoffs").body().path("handoffs").size(), "nothing of the customer stays on team boards");
     assertEquals(List.of(), Journal.versions(tenant, customer));
     assertEquals(1, Journal.erasures(tenant, customer), "one audit record, without the customer id");
   }

@@ -1,21 +1,16 @@
 package io.omnicontext.adapter.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.config.Digest;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import io.vertx.core.Vertx;
@@ -34,18 +29,22 @@ public class PostgresChangeJournal implements ChangeJournal {
       WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?7 AND e.erased_at >= ?6)
       ON CONFLICT DO NOTHING""";
   private static final String INSERT_IDENTITY = """
-      INSERT INTO identity_link (tenant, kind, value, customer_id) VALUES (?1, ?2, ?3, ?4)
+      INSERT INTO identity_link (tenant, kind, value, customer_id)
+      SELECT ?1, ?2, ?3, ?4
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?5 AND e.erased_at >= ?6)
       ON CONFLICT (tenant, kind, value) DO UPDATE SET customer_id = excluded.customer_id""";
   private static final String UPSERT_SNAPSHOT = """
-      INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at) VALUES (?1, ?2, ?3, ?4, ?5)
+      INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at)
+      SELECT ?1, ?2, ?3, ?4, ?5
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?6 AND e.erased_at >= ?5)
       ON CONFLICT (tenant, customer_id) DO UPDATE SET version = excluded.version, context_json = excluded.context_json,
         taken_at = excluded.taken_at WHERE context_snapshot.version < excluded.version""";
 
   private final Mutiny.SessionFactory sessions;
-  private final ObjectMapper json;
+  private final JsonCodec json;
   private final Vertx vertx;
 
-  public PostgresChangeJournal(Mutiny.SessionFactory sessions, ObjectMapper json, Vertx vertx) {
+  public PostgresChangeJournal(Mutiny.SessionFactory sessions, JsonCodec json, Vertx vertx) {
     this.sessions = sessions;
     this.json = json;
     this.vertx = vertx;
@@ -67,20 +66,22 @@ public class PostgresChangeJournal implements ChangeJournal {
       for (Entry e : entries) {
         String subject = subjectHash(e.key());
         for (Change c : e.changes()) {
-          String changeJson = write(c);
+          String changeJson = json.write(c);
           all = all.chain(() -> s.createNativeQuery(INSERT_CHANGE)
               .setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId()).setParameter(3, c.version())
               .setParameter(4, c.op()).setParameter(5, changeJson).setParameter(6, utc(c.at())).setParameter(7, subject)
               .executeUpdate().replaceWithVoid());
         }
+        var committedAt = utc(e.changes().get(e.changes().size() - 1).at());
         for (Identity id : e.linked()) {
           all = all.chain(() -> s.createNativeQuery(INSERT_IDENTITY).setParameter(1, e.key().tenant()).setParameter(2, id.type())
-              .setParameter(3, id.value()).setParameter(4, e.key().customerId()).executeUpdate().replaceWithVoid());
+              .setParameter(3, id.value()).setParameter(4, e.key().customerId()).setParameter(5, subject).setParameter(6, committedAt)
+              .executeUpdate().replaceWithVoid());
         }
         if (e.snapshot() != null) {
           all = all.chain(() -> s.createNativeQuery(UPSERT_SNAPSHOT).setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId())
-              .setParameter(3, e.snapshot().version()).setParameter(4, write(e.snapshot()))
-              .setParameter(5, utc(e.changes().get(e.changes().size() - 1).at()))
+              .setParameter(3, e.snapshot().version()).setParameter(4, json.write(e.snapshot())).setParameter(5, committedAt)
+              .setParameter(6, subject)
               .executeUpdate().replaceWithVoid());
         }
       }
@@ -96,7 +97,7 @@ public class PostgresChangeJournal implements ChangeJournal {
         .chain(snap -> {
           long from = snap == null ? 0 : snap.version;
           return rows(s, key, from, Integer.MAX_VALUE).map(later -> new Head(
-              Optional.ofNullable(snap).map(r -> read(r.contextJson, CustomerContext.class)), later));
+              Optional.ofNullable(snap).map(r -> json.read(r.contextJson, CustomerContext.class)), later));
         }));
   }
 
@@ -109,7 +110,7 @@ public class PostgresChangeJournal implements ChangeJournal {
     return s.createSelectionQuery("from JournalRow where tenant = :t and customerId = :c and version > :v order by version", JournalRow.class)
         .setParameter("t", key.tenant()).setParameter("c", key.customerId()).setParameter("v", after)
         .setMaxResults(limit).getResultList()
-        .map(rows -> rows.stream().map(r -> read(r.changeJson, Change.class)).toList());
+        .map(rows -> rows.stream().map(r -> json.read(r.changeJson, Change.class)).toList());
   }
 
   @Override
@@ -145,30 +146,8 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   /** The audit's stand-in for the customer id: enough to match later deliveries, not to read the id back. */
-  static String subjectHash(CustomerKey key) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest((key.tenant() + "\n" + key.customerId()).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
-  }
+  static String subjectHash(CustomerKey key) { return Digest.sha256(key.tenant() + "\n" + key.customerId()); }
+
 
   private static OffsetDateTime utc(Instant i) { return i.atOffset(ZoneOffset.UTC); }
-
-  private <T> T read(String s, Class<T> type) {
-    try {
-      return json.readValue(s, type);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private String write(Object o) {
-    try {
-      return json.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,7 +1,6 @@
 package io.omnicontext.adapter.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Commit;
@@ -19,7 +18,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +27,10 @@ import java.util.Optional;
 public class RedisContextStore implements ContextStore {
   private final ReactiveRedisDataSource redis;
   private final RedisScripts scripts;
-  private final ObjectMapper json;
+  private final JsonCodec json;
   private final OmnicontextConfig config;
 
-  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, ObjectMapper json, OmnicontextConfig config) {
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config) {
     this.redis = redis;
     this.scripts = scripts;
     this.json = json;
@@ -145,10 +143,16 @@ public class RedisContextStore implements ContextStore {
   }
 
   @Override
-  public Uni<Void> erase(CustomerKey key, List<Items.Identity> identities) {
+  public Uni<Void> erase(CustomerKey key, CustomerContext context) {
     List<String> keys = new ArrayList<>(List.of(RedisKeys.context(key), RedisKeys.log(key)));
-    identities.forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
-    return scripts.run(RedisScripts.ERASE, keys, List.of(RedisKeys.channel(Topic.customer(key))))
+    context.identities().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+    context.handoffs().values().stream().map(Items.Handoff::toTeam).distinct().forEach(team -> {
+      keys.add(RedisKeys.teamBoard(key.tenant(), team));
+      keys.add(RedisKeys.teamLog(key.tenant(), team));
+    });
+    List<String> args = List.of(RedisKeys.channel(Topic.customer(key)), Integer.toString(context.identities().size()),
+        key.customerId() + "/", "\"customerId\":" + write(key.customerId()));
+    return scripts.run(RedisScripts.ERASE, keys, args)
         .chain(() -> idempotencyKeys(key, "0"))
         .chain(() -> redis.execute("ZREM", RedisKeys.DUE, RedisKeys.dueMember(key)))
         .replaceWithVoid();
@@ -176,19 +180,7 @@ public class RedisContextStore implements ContextStore {
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
   public record StoredAnswer(String fp, String state, Integer status, String body) {}
 
-  String write(Object o) {
-    try {
-      return json.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  String write(Object o) { return json.write(o); }
 
-  <T> T read(String s, Class<T> type) {
-    try {
-      return json.readValue(s, type);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  <T> T read(String s, Class<T> type) { return json.read(s, type); }
 }

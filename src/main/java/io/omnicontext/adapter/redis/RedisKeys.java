@@ -1,11 +1,8 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.Digest;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.Topic;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The only place Redis key and channel names are spelled. Every key of one customer shares the hash
@@ -46,15 +43,8 @@ public final class RedisKeys {
     return new CustomerKey(m.substring(0, i), m.substring(i + 1));
   }
 
-  static String sha256(String s) { return digest("SHA-256", s); }
+  static String sha256(String s) { return Digest.sha256(s); }
 
-  static String sha1(String s) { return digest("SHA-1", s); }
+  static String sha1(String s) { return Digest.sha1(s); }
 
-  private static String digest(String algorithm, String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is part of every JVM", e);
-    }
-  }
 }

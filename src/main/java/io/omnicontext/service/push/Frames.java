@@ -1,12 +1,10 @@
 package io.omnicontext.service.push;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Redaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +12,9 @@ import java.util.Map;
 /** The JSON of pushed frames. A change is encoded at most once per audience, whatever the number of sessions. */
 @ApplicationScoped
 public class Frames {
-  private final ObjectMapper json;
+  private final JsonCodec json;
 
-  public Frames(ObjectMapper json) { this.json = json; }
+  public Frames(JsonCodec json) { this.json = json; }
 
   /** A committed change and its frames, encoded on first use per audience. */
   public final class Delivery {
@@ -48,7 +46,7 @@ public class Frames {
   @SuppressWarnings("unchecked")
   public Map<String, Object> changeBody(Change change, Audience audience) {
     return Redaction.change(change, audience)
-        .map(c -> (Map<String, Object>) json.convertValue(c, Map.class))
+        .map(c -> (Map<String, Object>) json.mapper().convertValue(c, Map.class))
         .orElseGet(() -> {
           Map<String, Object> placeholder = new LinkedHashMap<>();
           placeholder.put("customerId", change.customerId());
@@ -58,19 +56,7 @@ public class Frames {
         });
   }
 
-  public String write(Object o) {
-    try {
-      return json.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  public String write(Object o) { return json.write(o); }
 
-  public <T> T read(String s, Class<T> type) {
-    try {
-      return json.readValue(s, type);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  public <T> T read(String s, Class<T> type) { return json.read(s, type); }
 }

@@ -29,6 +29,6 @@ public class Subscriptions {
   }
 
   public Subscription team(String tenant, String team, Session session) {
-    return new TeamSubscription(Topic.team(tenant, team), session, hub, teams);
+    return new TeamSubscription(Topic.team(tenant, team), session, hub, teams, frames);
   }
 }
