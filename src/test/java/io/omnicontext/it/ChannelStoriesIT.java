@@ -115,6 +115,20 @@ class ChannelStoriesIT {
   }
 
   @Test
+  void a_browser_event_source_with_access_token_receives_the_changes_with_their_versions_as_ids() throws Exception {
+    Client agent = as(Nodes.two(), "agent", "web");
+    agent.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
+    var uri = Nodes.two().base().resolve("/v1/customers/" + customer + "/events?after=0&access_token=" + agent.token);
+    var lines = java.net.http.HttpClient.newHttpClient()
+        .send(java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, lines.statusCode());
+    String firstId = CompletableFuture.supplyAsync(() -> lines.body().filter(l -> l.startsWith("id:")).findFirst().orElse(""))
+        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+    assertEquals("id:1", firstId.replace(" ", ""));
+    lines.body().close();
+  }
+
+  @Test
   void two_processes_deliver_every_change_once_and_in_order_to_subscribers_on_either() {
     Client writer = as(Nodes.one(), "integration", "system");
     writer.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));

@@ -29,6 +29,7 @@ public class RedisTeamFeed implements TeamFeed {
         .map(r -> {
           List<String> items = new ArrayList<>();
           r.get(1).forEach(i -> items.add(i.toString()));
+          items.sort(java.util.Comparator.comparing(RedisTeamFeed::dueBy)); // most urgent first, as the REST list
           return new Board(r.get(0).toLong(), items);
         });
   }
@@ -44,6 +45,13 @@ public class RedisTeamFeed implements TeamFeed {
           boolean complete = seqs.isEmpty() ? current <= after : seqs.get(0) == after + 1;
           return new Frames(seqs, frames, current, complete);
         }));
+  }
+
+  private static final Pattern DUE_BY = Pattern.compile("\"dueBy\":\"([^\"]+)\"");
+
+  static java.time.Instant dueBy(String item) {
+    Matcher m = DUE_BY.matcher(item);
+    return m.find() ? java.time.Instant.parse(m.group(1)) : java.time.Instant.MAX;
   }
 
   static long seqOf(String frame) {

@@ -52,7 +52,6 @@ public class TeamsResource {
         JsonNode n = read(item);
         if (wanted.contains(n.path("status").asText())) items.add(n);
       }
-      items.sort((a, b) -> a.path("dueBy").asText().compareTo(b.path("dueBy").asText()));
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("team", team);
       out.put("seq", board.seq());
