@@ -34,10 +34,10 @@ public final class Attention {
       if (key.startsWith("consent.") && Boolean.FALSE.equals(value)) out.add(item("consent_withdrawn", key, "medium", key));
     });
     c.appointments().values().stream()
-        .filter(a -> "scheduled".equals(a.status()) && !a.at().isBefore(at) && a.at().isBefore(at.plus(APPOINTMENT_SOON)))
+        .filter(a -> "scheduled".equals(a.status()) && !a.at().isBefore(at) && !a.at().isAfter(at.plus(APPOINTMENT_SOON)))
         .forEach(a -> out.add(item("appointment_soon", a.appointmentId(), "medium", a.at().toString())));
     c.reservations().values().stream()
-        .filter(r -> "held".equals(r.status()) && r.until().isBefore(at.plus(RESERVATION_EXPIRING)))
+        .filter(r -> "held".equals(r.status()) && !r.until().isAfter(at.plus(RESERVATION_EXPIRING)))
         .forEach(r -> out.add(item("reservation_expiring", r.reservationId(), "medium", r.until().toString())));
     List<AttentionItem> dated = new ArrayList<>(out.size());
     for (AttentionItem i : out) dated.add(withSince(i, sinceOf(i, previous, at)));

@@ -13,7 +13,7 @@ public sealed interface Op permits ProfileOps.ProfileSet, ProfileOps.IdentityLin
     ScheduleOps.ReservationHold, ScheduleOps.ReservationRelease, ScheduleOps.ReservationFulfil,
     ScheduleOps.ReservationExpire, CaseOps.CaseOpen, CaseOps.CaseUpdate, CaseOps.CaseResolve,
     CaseOps.EngagementStart, CaseOps.EngagementEnd, HandoffOps.HandoffCreate, HandoffOps.HandoffAccept,
-    HandoffOps.HandoffComplete, HandoffOps.HandoffOverdue, MergeOps.CustomerMerge, MergeOps.CustomerMerged {
+    HandoffOps.HandoffComplete, HandoffOps.HandoffOverdue, MergeOps.CustomerMerge, MergeOps.CustomerMerged, TimeRules.AttentionRefresh {
 
   /** The op's name as the contract spells it. */
   String name();

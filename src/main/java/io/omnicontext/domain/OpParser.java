@@ -37,7 +37,8 @@ public final class OpParser {
   private static final Map<String, Function<Fields, Op>> SERVER_OPS = Map.of(
       "reservation.expire", f -> new ScheduleOps.ReservationExpire(f.id("reservationId")),
       "offer.expire", f -> new OfferOps.OfferExpire(f.id("offerId")),
-      "handoff.overdue", f -> new HandoffOps.HandoffOverdue(f.id("handoffId")));
+      "handoff.overdue", f -> new HandoffOps.HandoffOverdue(f.id("handoffId")),
+      "attention.refresh", f -> new TimeRules.AttentionRefresh());
 
   private OpParser() {}
 

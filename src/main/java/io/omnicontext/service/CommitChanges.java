@@ -114,7 +114,7 @@ public class CommitChanges {
 
   /** Registers when something of the new context falls due; a failure here is repaired by the next commit or sweep. */
   private Uni<Void> scheduleDue(CustomerKey key, Commit commit) {
-    return TimeRules.nextDue(commit.after())
+    return TimeRules.nextDue(commit.after(), commit.changes().get(0).at())
         .map(at -> due.schedule(key, at)
             .onFailure().invoke(e -> Log.warnf("due schedule not written customer=%s: %s", commit.after().customerId(), e.getMessage()))
             .onFailure().recoverWithNull())

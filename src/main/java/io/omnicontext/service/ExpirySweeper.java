@@ -67,7 +67,7 @@ public class ExpirySweeper {
   Uni<Void> settle(CustomerKey key, Instant now) {
     return commits.commitPlanned(key, ctx -> TimeRules.dueOps(ctx, clock.instant()), Actor.SERVER, null)
         .chain(() -> store.load(key))
-        .chain(loaded -> TimeRules.nextDue(loaded.context())
+        .chain(loaded -> TimeRules.nextDue(loaded.context(), now)
             .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
             .orElseGet(() -> due.clear(key, now)))
         .onFailure().call(err -> {

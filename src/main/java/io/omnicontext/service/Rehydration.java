@@ -56,7 +56,7 @@ public class Rehydration {
       CustomerContext rebuilt = rebuild(key, head);
       return store.seed(key, seen, loaded.runId(), rebuilt, head.later())
           .invoke(seeded -> { if (seeded) Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version()); })
-          .call(() -> TimeRules.nextDue(rebuilt).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
+          .call(() -> TimeRules.nextDue(rebuilt, java.time.Instant.now()).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
           .chain(ok -> Uni.createFrom().failure(new Again()));
     });
   }

@@ -49,21 +49,47 @@ class TimeRulesTests {
     assertEquals("expired", commit.after().offers().get("o-1").status());
     assertEquals("overdue", commit.after().handoffs().get("h-1").status());
     assertEquals(List.of(), TimeRules.dueOps(commit.after(), now.plusSeconds(3600)));
-    assertEquals(Optional.empty(), TimeRules.nextDue(commit.after()));
+    assertEquals(Optional.empty(), TimeRules.nextDue(commit.after(), now));
   }
 
   @Test
   void items_that_no_longer_wait_are_never_due() {
     CustomerContext settled = after(busy(), T0, fulfil("r-1"), redeem("o-1", "web"), accept("h-1"));
     assertEquals(List.of(), TimeRules.dueOps(settled, at(WEEK_LATER).plusSeconds(86400)));
-    assertEquals(Optional.empty(), TimeRules.nextDue(settled));
+    assertEquals(Optional.empty(), TimeRules.nextDue(settled, T0));
   }
 
   @Test
   void next_due_is_the_earliest_waiting_time() {
-    assertEquals(Optional.of(at(DUE_BY)), TimeRules.nextDue(busy()));
-    assertEquals(Optional.of(at(HOLD_UNTIL)), TimeRules.nextDue(after(busy(), T0, accept("h-1"))));
-    assertEquals(Optional.of(at(WEEK_LATER)), TimeRules.nextDue(after(busy(), T0, accept("h-1"), release("r-1"))));
-    assertEquals(Optional.empty(), TimeRules.nextDue(empty()));
+    assertEquals(Optional.of(at(DUE_BY)), TimeRules.nextDue(busy(), T0));
+    assertEquals(Optional.of(at(HOLD_UNTIL)), TimeRules.nextDue(after(busy(), T0, accept("h-1")), T0));
+    assertEquals(Optional.of(at(WEEK_LATER)), TimeRules.nextDue(after(busy(), T0, accept("h-1"), release("r-1")), T0));
+    assertEquals(Optional.empty(), TimeRules.nextDue(empty(), T0));
+  }
+
+  @Test
+  void an_appointment_coming_within_48_hours_is_due_as_an_attention_refresh_then_not_again() {
+    String fitting = "2026-11-27T10:00:00Z"; // four days after T0
+    CustomerContext c = given(schedule("a-1", fitting));
+    Instant threshold = at(fitting).minus(Attention.APPOINTMENT_SOON);
+    assertEquals(Optional.of(threshold), TimeRules.nextDue(c, T0));
+    assertEquals(List.of(), TimeRules.dueOps(c, threshold.minusMillis(1)));
+    assertEquals(List.of(new TimeRules.AttentionRefresh()), TimeRules.dueOps(c, threshold));
+
+    Commit refresh = ContextRules.commit(c, TimeRules.dueOps(c, threshold), Actor.SERVER, threshold);
+    assertEquals("attention.refresh", refresh.changes().get(0).op());
+    assertEquals(List.of("appointment_soon"), refresh.changes().get(0).attention().stream().map(AttentionItem::kind).toList());
+    assertEquals(List.of(), TimeRules.dueOps(refresh.after(), threshold.plusSeconds(60)));
+    assertEquals(Optional.of(at(fitting)), TimeRules.nextDue(refresh.after(), threshold), "and again when it is past");
+  }
+
+  @Test
+  void a_hold_ending_within_24_hours_turns_into_reservation_expiring_by_itself() {
+    String until = "2026-11-26T10:00:00Z";
+    CustomerContext c = given(hold("r-1", until));
+    Instant threshold = at(until).minus(Attention.RESERVATION_EXPIRING);
+    assertEquals(Optional.of(threshold), TimeRules.nextDue(c, T0));
+    Commit refresh = ContextRules.commit(c, TimeRules.dueOps(c, threshold), Actor.SERVER, threshold);
+    assertEquals(List.of("reservation_expiring"), refresh.after().attention().stream().map(AttentionItem::kind).toList());
   }
 }
