@@ -40,17 +40,27 @@ class HandoffAndReachStoriesIT {
     String path = "/v1/customers/" + customer + "/reach?purpose=marketing&channel=sms";
     assertEquals("+15550199", sender.get(path).body().path("to").asText());
 
-    crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "notifications.sms.to", "value", "+15550100")));
-    for (Client node : List.of(sender, sender.on(Nodes.one()))) {
-      JsonNode reach = node.get(path).body();
-      assertTrue(reach.path("allowed").asBoolean(), reach.toString());
-      assertEquals("+15550100", reach.path("to").asText(), "the very next answer is Linda's own number");
-    }
+    try (var live = sender.stream()) {
+      live.send(Map.of("type", "subscribe", "customerId", customer, "reach", Map.of("purpose", "marketing", "channel", "sms")));
+      live.await(f -> f.path("type").asText().equals("reach") && f.path("to").asText().equals("+15550199"), "the current reach answer");
 
-    crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "consent.marketing", "value", false)));
-    JsonNode refused = sender.get(path).body();
-    assertFalse(refused.path("allowed").asBoolean());
-    assertTrue(refused.path("reason").asText().contains("consent.marketing"), refused.toString());
+      crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "notifications.sms.to", "value", "+15550100")));
+      for (Client node : List.of(sender, sender.on(Nodes.one()))) {
+        JsonNode reach = node.get(path).body();
+        assertTrue(reach.path("allowed").asBoolean(), reach.toString());
+        assertEquals("+15550100", reach.path("to").asText(), "the very next answer is Linda's own number");
+      }
+      live.await(f -> f.path("type").asText().equals("reach") && f.path("to").asText().equals("+15550100"), "the new answer pushed to the sender");
+
+      crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "consent.marketing", "value", false)));
+      JsonNode refused = sender.get(path).body();
+      assertFalse(refused.path("allowed").asBoolean());
+      assertTrue(refused.path("reason").asText().contains("consent.marketing"), refused.toString());
+      JsonNode pushed = live.await(f -> f.path("type").asText().equals("reach") && !f.path("allowed").asBoolean(true), "the refusal pushed to the sender");
+      assertTrue(pushed.path("reason").asText().contains("consent.marketing"));
+      long answers = live.frames.stream().filter(f -> f.path("type").asText().equals("reach")).count();
+      assertEquals(3, answers, "one answer per change that altered it, none for the rest");
+    }
   }
 
   @Test

@@ -68,6 +68,7 @@ public class EventsResource {
       var event = switch (kind) {
         case SUBSCRIBED -> sse.newEventBuilder().comment("subscribed at version " + position);
         case SNAPSHOT -> sse.newEventBuilder().name("snapshot").id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
+        case REACH -> sse.newEventBuilder().name("reach").id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
         case ERASED -> sse.newEventBuilder().name("erased").mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
         default -> sse.newEventBuilder().id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
       };

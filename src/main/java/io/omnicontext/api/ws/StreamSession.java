@@ -16,6 +16,7 @@ import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -96,11 +97,14 @@ final class StreamSession implements Session {
     String topic = topicOf(frame);
     Subscription old = subscribed.remove(topic);
     if (old != null) old.close();
-    Subscription sub = frame.has("team")
-        ? subscriptions.team(principal.tenant(), frame.path("team").asText(), this)
-        : subscriptions.customer(principal.key(frame.path("customerId").asText()), this);
+    Subscription sub;
+    if (frame.has("team")) sub = subscriptions.team(principal.tenant(), frame.path("team").asText(), this);
+    else if (frame.has("reach")) {
+      sub = subscriptions.reach(principal.key(frame.path("customerId").asText()), frame.path("reach").path("purpose").asText(""),
+          frame.path("reach").path("channel").asText(""), this);
+    } else sub = subscriptions.customer(principal.key(frame.path("customerId").asText()), this);
     subscribed.put(topic, sub);
-    sub.open(id, after).subscribe().with(x -> {}, err -> {
+    Uni.createFrom().deferred(() -> sub.open(id, after)).subscribe().with(x -> {}, err -> {
       subscribed.remove(topic, sub);
       sub.close();
       error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not subscribe now; retry"));
@@ -114,6 +118,7 @@ final class StreamSession implements Session {
     Map<String, Object> body = new LinkedHashMap<>();
     if (frame.has("team")) body.put("team", frame.path("team").asText());
     else body.put("customerId", frame.path("customerId").asText());
+    if (frame.has("reach")) body.put("reach", frame.path("reach"));
     control("unsubscribed", id, body);
   }
 
@@ -124,6 +129,11 @@ final class StreamSession implements Session {
       if (!principal.mayReadTeams()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
       if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
       return "t:" + team;
+    }
+    if (frame.has("reach")) {
+      if (!principal.mayReadTeams()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not subscribe to reach");
+      JsonNode reach = frame.path("reach");
+      return "r:" + readable(frame) + ":" + reach.path("purpose").asText("") + ":" + reach.path("channel").asText("");
     }
     return "c:" + readable(frame);
   }

@@ -2,6 +2,7 @@ package io.omnicontext.service.push;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * session so the client resumes with after.
  */
 abstract class OrderedSubscription<T> implements Subscription {
+  private static final int FILL_RETRIES = 20;
+
   protected final Session session;
   private final List<T> pending = new ArrayList<>();
   private long last = -1;
@@ -78,7 +81,10 @@ abstract class OrderedSubscription<T> implements Subscription {
   private void fill() {
     filling = true;
     long from = last;
-    missedAfter(from).subscribe().with(missed -> {
+    // A Redis that just came back may still be loading its data: retry a while before giving up.
+    Uni.createFrom().deferred(() -> missedAfter(from))
+        .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(FILL_RETRIES)
+        .subscribe().with(missed -> {
       synchronized (this) {
         filling = false;
         if (closed) return;

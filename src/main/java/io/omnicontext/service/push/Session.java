@@ -5,7 +5,7 @@ import io.omnicontext.domain.Audience;
 /** One open connection (WebSocket or SSE) as the push layer sees it: who reads, and where frames go. */
 public interface Session {
   /** What a frame is: SSE shows subscribed as a comment and uses the position as the event id. */
-  enum Kind { SUBSCRIBED, SNAPSHOT, CHANGE, HANDOFF, ERASED }
+  enum Kind { SUBSCRIBED, SNAPSHOT, CHANGE, HANDOFF, ERASED, REACH }
 
   Audience audience();
 

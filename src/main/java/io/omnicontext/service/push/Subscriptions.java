@@ -28,6 +28,11 @@ public class Subscriptions {
     return new CustomerSubscription(key, session, hub, frames, contexts, history);
   }
 
+  /** A sender's live reach answer for one purpose and channel. */
+  public Subscription reach(CustomerKey key, String purpose, String channel, Session session) {
+    return new ReachSubscription(key, purpose, channel, session, hub, frames, contexts);
+  }
+
   public Subscription team(String tenant, String team, Session session) {
     return new TeamSubscription(Topic.team(tenant, team), session, hub, teams, frames);
   }
