@@ -110,6 +110,7 @@ final class Client {
   /** A WebSocket on /v1/stream recording every frame; waits have deadlines and name what they waited for. */
   static final class Stream implements WebSocket.Listener, AutoCloseable {
     final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+    private volatile String closed;
     private final WebSocket ws;
     private final StringBuilder partial = new StringBuilder();
     private int requests;
@@ -133,6 +134,13 @@ final class Client {
         synchronized (this) { notifyAll(); }
       }
       webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed = statusCode + " " + reason;
+      synchronized (this) { notifyAll(); }
       return null;
     }
 
@@ -172,6 +180,7 @@ final class Client {
       synchronized (this) {
         while (true) {
           for (JsonNode f : frames) if (match.test(f)) return f;
+          if (closed != null) throw new AssertionError("no " + what + ": the server closed the connection (" + closed + "); frames: " + frames);
           long left = deadline - System.nanoTime();
           if (left <= 0) throw new AssertionError("no " + what + " within " + within.toMillis() + " ms; frames: " + frames);
           try {

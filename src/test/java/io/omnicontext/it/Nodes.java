@@ -1,5 +1,7 @@
 package io.omnicontext.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,31 +77,15 @@ final class Nodes {
 
   static void awaitReady(Node n) {
     HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plusSeconds(120);
-    while (Instant.now().isBefore(deadline)) {
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
       if (!n.process().isAlive()) throw new IllegalStateException(n.name() + " exited; see target/it-" + n.name() + ".log");
       try {
-        var r = http.send(HttpRequest.newBuilder(n.base().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) return;
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+        return http.send(HttpRequest.newBuilder(n.base().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException notListeningYet) {
+        return false;
       }
-      pause(Duration.ofMillis(250));
-    }
-    throw new IllegalStateException(n.name() + " not ready within 120 s; see target/it-" + n.name() + ".log");
-  }
-
-  /** A bounded wait between readiness probes of a starting process (not a test timing). */
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   private static int freePort() throws IOException {
