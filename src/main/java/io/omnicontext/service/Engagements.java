@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,9 +40,8 @@ public class Engagements {
   private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
   private final Set<Lease> held = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
-  private long renewTimer = -1;
-  private long sweepTimer = -1;
+  private Periodic renewals;
+  private Periodic sweeps;
 
   public Engagements(CommitChanges commits, Presence presence, Vertx vertx) {
     this.commits = commits;
@@ -52,14 +50,13 @@ public class Engagements {
   }
 
   void start(@Observes StartupEvent e) {
-    renewTimer = vertx.setPeriodic(RENEW.toMillis(), id -> presence.hold(List.copyOf(held), clock.instant().plus(LEASE))
-        .subscribe().with(x -> {}, err -> Log.debugf("lease renewal failed: %s", err.getMessage())));
-    sweepTimer = vertx.setPeriodic(SWEEP.toMillis(), id -> sweep());
+    renewals = Periodic.every(vertx, RENEW, "lease renewal", () -> presence.hold(List.copyOf(held), clock.instant().plus(LEASE)));
+    sweeps = Periodic.every(vertx, SWEEP, "lease sweep", this::sweep);
   }
 
   void stop(@Observes ShutdownEvent e) {
-    vertx.cancelTimer(renewTimer);
-    vertx.cancelTimer(sweepTimer);
+    if (renewals != null) renewals.cancel();
+    if (sweeps != null) sweeps.cancel();
   }
 
   /** A started engagement: its lease (end it with {@link #end}) and the engagement.start commit. */
@@ -97,16 +94,13 @@ public class Engagements {
   }
 
   /** Ends the engagements whose node stopped renewing them. */
-  void sweep() {
-    if (!sweeping.compareAndSet(false, true)) return;
+  Uni<Void> sweep() {
     Instant now = clock.instant();
-    presence.expired(now, 100)
+    return presence.expired(now, 100)
         .onItem().transformToMulti(leases -> Multi.createFrom().iterable(leases))
         .onItem().transformToUniAndConcatenate(lease -> endIfActive(lease).chain(() -> presence.clear(lease, now))
             .onFailure().invoke(err -> Log.warnf("engagement %s not ended: %s", lease.engagementId(), err.getMessage()))
             .onFailure().recoverWithNull())
-        .collect().last()
-        .onTermination().invoke(() -> sweeping.set(false))
-        .subscribe().with(x -> {}, err -> Log.debugf("lease sweep failed: %s", err.getMessage()));
+        .collect().last().replaceWithVoid();
   }
 }

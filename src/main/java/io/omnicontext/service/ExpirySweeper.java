@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Commits time-driven changes (hold expired, offer expired, hand-off overdue) on every node: each
@@ -32,8 +31,7 @@ public class ExpirySweeper {
   private final OmnicontextConfig config;
   private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
-  private final AtomicBoolean running = new AtomicBoolean();
-  private long timer = -1;
+  private Periodic sweeps;
 
   public ExpirySweeper(DueSchedule due, ContextStore store, CommitChanges commits, OmnicontextConfig config, Vertx vertx) {
     this.due = due;
@@ -44,23 +42,20 @@ public class ExpirySweeper {
   }
 
   void start(@Observes StartupEvent e) {
-    timer = vertx.setPeriodic(config.sweep().interval().toMillis(), id -> sweep());
+    sweeps = Periodic.every(vertx, config.sweep().interval(), "sweep", this::sweep);
   }
 
   void stop(@Observes ShutdownEvent e) {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (sweeps != null) sweeps.cancel();
   }
 
-  /** One sweep; skipped while the previous one still runs. */
-  void sweep() {
-    if (!running.compareAndSet(false, true)) return;
+  /** One sweep over the customers whose time has come. */
+  Uni<Void> sweep() {
     Instant now = clock.instant();
-    due.due(now, config.sweep().batch())
+    return due.due(now, config.sweep().batch())
         .onItem().transformToMulti(keys -> Multi.createFrom().iterable(keys))
         .onItem().transformToUniAndConcatenate(key -> settle(key, now))
-        .collect().last()
-        .onTermination().invoke(() -> running.set(false))
-        .subscribe().with(x -> {}, err -> Log.debugf("sweep failed: %s", err.getMessage()));
+        .collect().last().replaceWithVoid();
   }
 
   /** Commits what is due for one customer, then schedules what falls due next (or forgets it). */

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,13 +26,12 @@ public class JournalRelay {
   private final OmnicontextConfig config;
   private final Vertx vertx;
   private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
-  private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong lag = new AtomicLong();
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
   private volatile boolean postgresUp = true;
   private volatile long lastPing;
   private volatile String lastError;
-  private long timer = -1;
+  private Periodic steps;
 
   public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, MeterRegistry metrics) {
     this.outbox = outbox;
@@ -45,11 +43,11 @@ public class JournalRelay {
 
   void start(@Observes StartupEvent e) {
     config.journal().mode(); // a misspelt omnicontext.journal.durability stops the start here, in one line
-    timer = vertx.setPeriodic(config.journal().relayInterval().toMillis(), id -> step());
+    steps = Periodic.every(vertx, config.journal().relayInterval(), "journal relay", this::step);
   }
 
   void stop(@Observes ShutdownEvent e) {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (steps != null) steps.cancel();
   }
 
   /** Commits waiting to be journaled, as last measured. */
@@ -60,17 +58,16 @@ public class JournalRelay {
 
   public String lastError() { return lastError; }
 
-  /** One step: take a batch, journal it, acknowledge it; skipped while the previous step runs. */
-  void step() {
-    if (!running.compareAndSet(false, true)) return;
-    outbox.take(node, config.journal().relayBatch())
+  /** One step: take a batch, journal it, acknowledge it. */
+  io.smallrye.mutiny.Uni<Long> step() {
+    return outbox.take(node, config.journal().relayBatch())
         .chain(items -> items.isEmpty() ? pingNowAndThen() : journal.append(items.stream().map(JournalOutbox.Item::entry).toList())
             .invoke(() -> up())
             .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
         .chain(() -> outbox.lag())
         .invoke(lag::set)
-        .onTermination().invoke(() -> running.set(false))
-        .subscribe().with(x -> up(), this::down);
+        .invoke(this::up)
+        .onFailure().invoke(this::down);
   }
 
   /** While idle, PostgreSQL is asked every few seconds whether it is there (readiness), not at every step. */
