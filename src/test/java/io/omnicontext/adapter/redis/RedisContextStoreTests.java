@@ -1,0 +1,125 @@
+package io.omnicontext.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.omnicontext.domain.Actor;
+import io.omnicontext.domain.Change;
+import io.omnicontext.domain.Commit;
+import io.omnicontext.domain.ContextRules;
+import io.omnicontext.domain.CustomerContext;
+import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.OpParser;
+import io.omnicontext.domain.Reason;
+import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.ContextStore.Loaded;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** What the Redis store promises, against the real Redis bin/test started (its test database). */
+@QuarkusTest
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RedisContextStoreTests {
+  private static final Actor AGENT = new Actor("agent-1", "voice");
+
+  @Inject RedisContextStore store;
+
+  private final CustomerKey key = new CustomerKey("t-" + UUID.randomUUID().toString().substring(0, 8), "c-1");
+
+  private static <T> T await(Uni<T> uni) { return uni.await().atMost(Duration.ofSeconds(5)); }
+
+  private static Commit commitOf(CustomerContext from, Map<String, Object> op) {
+    return ContextRules.commit(from, OpParser.parse(List.of(op)), AGENT, Instant.now());
+  }
+
+  private static Map<String, Object> set(String k, Object v) { return Map.of("op", "profile.set", "fields", Map.of(k, v)); }
+
+  private Loaded loaded() { return await(store.load(key)); }
+
+  @Test
+  void a_commit_is_stored_with_its_version_and_change_log() {
+    Loaded empty = loaded();
+    assertEquals(0, empty.context().version());
+    assertFalse(empty.verified(), "an unknown customer is not checked against the journal yet");
+    await(store.commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
+
+    Loaded after = loaded();
+    assertEquals(1, after.context().version());
+    assertEquals("Ada", after.context().profile().get("name"));
+    assertTrue(after.verified(), "a commit marks the context as checked under this Redis run");
+    ContextStore.Window log = await(store.changesAfter(key, 0, 10));
+    assertTrue(log.complete());
+    assertEquals(List.of(1L), log.changes().stream().map(Change::version).toList());
+  }
+
+  @Test
+  void a_stale_commit_is_refused_and_changes_nothing() {
+    Loaded start = loaded();
+    Commit winner = commitOf(start.context(), set("a", 1));
+    Commit loser = commitOf(start.context(), set("a", 2));
+    await(store.commit(key, winner, null, start.runId(), false));
+    assertThrows(ContextStore.VersionMoved.class, () -> await(store.commit(key, loser, null, start.runId(), false)));
+    assertEquals(1, loaded().context().profile().get("a"));
+    assertEquals(1, await(store.changesAfter(key, 0, 10)).changes().size());
+  }
+
+  @Test
+  void a_commit_checked_under_another_redis_run_is_refused_as_unverified() {
+    Loaded start = loaded();
+    assertThrows(ContextStore.Unverified.class,
+        () -> await(store.commit(key, commitOf(start.context(), set("a", 1)), null, "0000-another-run", false)));
+    assertEquals(0, loaded().context().version());
+  }
+
+  @Test
+  void an_identity_linked_to_another_customer_is_refused_naming_it() {
+    String email = UUID.randomUUID() + "@example.com";
+    Loaded start = loaded();
+    await(store.commit(key, commitOf(start.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, start.runId(), false));
+    CustomerKey other = new CustomerKey(key.tenant(), "c-2");
+    Loaded theirs = await(store.load(other));
+    Refusal r = assertThrows(Refusal.class, () -> await(store.commit(other,
+        commitOf(theirs.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, theirs.runId(), false)));
+    assertEquals(Reason.IDENTITY_TAKEN, r.reason());
+    assertEquals("c-1", r.extra().get("customerId"));
+    assertEquals("c-1", await(store.resolve(key.tenant(), "email", email)).orElseThrow());
+  }
+
+  @Test
+  void a_seed_happens_once_and_a_later_one_from_the_same_version_is_refused() {
+    Loaded start = loaded();
+    CustomerContext rebuilt = commitOf(start.context(), set("from", "journal")).after();
+    assertTrue(await(store.seed(key, 0, start.runId(), rebuilt, List.of())));
+    assertFalse(await(store.seed(key, 0, start.runId(), rebuilt, List.of())), "Redis moved on: the second seeder loads again");
+    assertEquals("journal", loaded().context().profile().get("from"));
+  }
+
+  @Test
+  void a_log_that_no_longer_reaches_back_says_so() {
+    Loaded start = loaded();
+    CustomerContext ctx = start.context();
+    List<Change> changes = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Commit c = commitOf(ctx, set("n", i));
+      changes.addAll(c.changes());
+      ctx = c.after();
+    }
+    assertTrue(await(store.seed(key, 0, start.runId(), ctx, changes.subList(3, 5)))); // the log holds v4..v5 only
+    assertFalse(await(store.changesAfter(key, 0, 10)).complete(), "v1 is gone from the log");
+    ContextStore.Window recent = await(store.changesAfter(key, 3, 10));
+    assertTrue(recent.complete());
+    assertEquals(List.of(4L, 5L), recent.changes().stream().map(Change::version).toList());
+  }
+}
