@@ -66,8 +66,8 @@ class ChannelStoriesIT {
     String first = in(48), second = in(72), third = in(96);
     voice.commit(customer, List.of(Map.of("op", "appointment.schedule", "appointmentId", "a-transfer", "kind", "service-transfer", "at", first)));
     try (var transfers = backOffice.stream(); var app = mobile.stream()) {
-      int fromBack = transfers.subscribe(customer);
-      int fromApp = app.subscribe(customer);
+      transfers.subscribe(customer);
+      app.subscribe(customer);
       voice.commit(customer, List.of(Map.of("op", "appointment.reschedule", "appointmentId", "a-transfer", "at", second)));
       voice.commit(customer, List.of(Map.of("op", "appointment.reschedule", "appointmentId", "a-transfer", "at", third)));
       for (var screen : List.of(transfers, app)) {
@@ -75,7 +75,6 @@ class ChannelStoriesIT {
         assertEquals(Instant.parse(third), Instant.parse(last.path("data").path("at").asText()));
         assertEquals(List.of(2L, 3L), screen.versions(customer), "version by version, no gap, no duplicate");
       }
-      assertTrue(fromBack > 0 && fromApp > 0);
       JsonNode appointment = mobile.context(customer).path("appointments").path("a-transfer");
       assertEquals("scheduled", appointment.path("status").asText());
       assertEquals(Instant.parse(second), Instant.parse(appointment.path("previousAt").asText()));

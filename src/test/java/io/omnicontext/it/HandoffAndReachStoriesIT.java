@@ -70,7 +70,7 @@ class HandoffAndReachStoriesIT {
     Client tablet = as(Nodes.two(), "agent", "tablet-x", "store");
     Client colleague = as(Nodes.one(), "agent", "tablet-y", "store");
     try (var feed = tablet.stream()) {
-      int from = feed.subscribeTeam(team);
+      feed.subscribeTeam(team);
       chat.commit(customer, List.of(
           Map.of("op", "reservation.hold", "reservationId", "r-sofa", "sku", "SOFA-GREEN", "storeId", "branch-X",
               "until", Instant.now().plus(2, ChronoUnit.DAYS).toString()),
@@ -78,7 +78,6 @@ class HandoffAndReachStoriesIT {
       JsonNode frame = feed.await(f -> f.path("type").asText().equals("handoff"), "the hand-off on the team feed");
       assertEquals(customer, frame.path("customerId").asText(), "the tablet learns the customer from the hand-off");
       assertEquals("handoff.create", frame.path("change").path("op").asText());
-      assertTrue(feed.frames.size() > from);
 
       var first = CompletableFuture.supplyAsync(() -> tablet.post(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))));
       var second = CompletableFuture.supplyAsync(() -> colleague.post(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))));
