@@ -51,7 +51,7 @@ for _ = 1, nTeams do
   redis.call('ZADD', teamLog, seq, frame)
   redis.call('ZREMRANGEBYRANK', teamLog, 0, -(window + 1))
   if item == '' then redis.call('HDEL', boardKey, field) else redis.call('HSET', boardKey, field, item) end
-  redis.call('PUBLISH', teamChannel, '[' .. frame .. ']')
+  redis.call('PUBLISH', teamChannel, frame)
   k = k + 3
   a = a + 5
 end

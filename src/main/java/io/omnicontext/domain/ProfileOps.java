@@ -14,6 +14,11 @@ public final class ProfileOps {
 
   private ProfileOps() {}
 
+  /** Identities are stored and resolved in one spelling: emails in lower case, other types as given. */
+  public static String normalized(String type, String value) {
+    return "email".equals(type) ? value.toLowerCase(java.util.Locale.ROOT) : value;
+  }
+
   public record ProfileSet(Map<String, Object> fields) implements Op {
     static ProfileSet read(Fields f) { return new ProfileSet(f.object("fields")); }
     public String name() { return "profile.set"; }
@@ -27,7 +32,7 @@ public final class ProfileOps {
       String type = f.oneOf("type", IDENTITY_TYPES);
       String value = f.text("value", 256);
       if (type.equals("email") && !value.contains("@")) throw Refusal.invalid("value must be an email address");
-      return new IdentityLink(type, type.equals("email") ? value.toLowerCase(java.util.Locale.ROOT) : value, f.flag("merge"));
+      return new IdentityLink(type, normalized(type, value), f.flag("merge"));
     }
     public String name() { return "identity.link"; }
     public Map<String, Object> data() { return Op.data("type", type, "value", value, "merge", merge ? Boolean.TRUE : null); }

@@ -16,7 +16,10 @@ public interface ChangeFeed {
 
   Uni<Void> unfollow(Topic topic);
 
-  /** Where messages go: topic and the published payload (a JSON array). Set once at start-up. */
+  /**
+   * Where messages go: topic and the published payload (a customer's: the JSON array of one commit's
+   * changes, or {"erased":true}; a team's: one hand-off frame). Set once at start-up.
+   */
   void onMessage(BiConsumer<Topic, String> listener);
 
   /** Called after the feed reconnected: messages may have been lost while it was down. */
@@ -24,4 +27,9 @@ public interface ChangeFeed {
 
   /** Whether the feed's connection is up (readiness). */
   boolean connected();
+
+  /** The feed's connection is down: callers answer `unavailable` and retry. */
+  final class Down extends RuntimeException {
+    public Down() { super("the change feed is not connected to Redis", null, false, false); }
+  }
 }

@@ -1,6 +1,7 @@
 package io.omnicontext.port;
 
 import io.omnicontext.domain.Change;
+import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +34,13 @@ public interface ChangeJournal {
   Uni<Long> erase(CustomerKey key, Instant at);
 
   /** One commit as journaled: its changes, the identities it linked, and the context after it when a snapshot is due (else null). */
-  record Entry(CustomerKey key, List<Change> changes, List<Identity> linked, CustomerContext snapshot) {}
+  record Entry(CustomerKey key, List<Change> changes, List<Identity> linked, CustomerContext snapshot) {
+    /** A commit as journaled, with the context after it when {@code snapshot}. */
+    public static Entry of(CustomerKey key, Commit commit, boolean snapshot) {
+      var linked = commit.linked().stream().map(i -> new Identity(i.type(), i.value())).toList();
+      return new Entry(key, commit.changes(), linked, snapshot ? commit.after() : null);
+    }
+  }
 
   record Identity(String type, String value) {}
 

@@ -51,8 +51,8 @@ public class CommitChanges {
     this.config = config;
   }
 
-  /** One attempt's result: the commit, and its entry in the journal outbox. */
-  private record Committed(Commit commit, String outboxId) {}
+  /** One attempt's result: the commit, its entry in the journal outbox, and whether a snapshot rides with it. */
+  private record Committed(Commit commit, String outboxId, boolean snapshot) {}
 
   /**
    * Commits a request's ops. {@code expectedVersion}, when given, must be the current version.
@@ -77,8 +77,9 @@ public class CommitChanges {
           List<Op> ops = plan.apply(loaded.context());
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
           Commit commit = ContextRules.commit(loaded.context(), ops, actor, clock.instant());
-          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshotDue(commit))
-              .map(id -> Optional.of(new Committed(commit, id)));
+          boolean snapshot = snapshotDue(commit);
+          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
+              .map(id -> Optional.of(new Committed(commit, id, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
         .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
@@ -102,10 +103,7 @@ public class CommitChanges {
    */
   private Uni<Void> journaled(CustomerKey key, Committed c) {
     if (config.journal().mode() != OmnicontextConfig.Durability.JOURNAL) return Uni.createFrom().voidItem();
-    Commit commit = c.commit();
-    var linked = commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList();
-    var entry = new ChangeJournal.Entry(key, commit.changes(), linked, snapshotDue(commit) ? commit.after() : null);
-    return journal.append(List.of(entry))
+    return journal.append(List.of(ChangeJournal.Entry.of(key, c.commit(), c.snapshot())))
         .ifNoItem().after(config.journal().timeout()).fail()
         .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
             + "not acknowledged; it is journaled when PostgreSQL answers again"))

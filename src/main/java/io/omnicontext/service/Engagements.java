@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Engagements tied to a connection ("engage"): started with a lease this node renews while the
@@ -62,16 +61,12 @@ public class Engagements {
   /** A started engagement: its lease (end it with {@link #end}) and the engagement.start commit. */
   public record Started(Lease lease, Commit commit) {}
 
-  /**
-   * Starts an engagement held by a connection. If the connection closed while it started
-   * ({@code open} answers false), it is ended at once.
-   */
-  public Uni<Started> start(CustomerKey key, String channel, String activity, Actor actor, BooleanSupplier open) {
+  /** Starts an engagement held by a connection; the connection ends it with {@link #end}. */
+  public Uni<Started> start(CustomerKey key, String channel, String activity, Actor actor) {
     Lease lease = new Lease(key, "e-" + UUID.randomUUID(), actor);
     held.add(lease);
     return presence.hold(List.of(lease), clock.instant().plus(LEASE))
         .chain(() -> commits.commit(key, List.of(new CaseOps.EngagementStart(lease.engagementId(), channel, activity)), null, actor, null))
-        .call(commit -> open.getAsBoolean() ? Uni.createFrom().voidItem() : end(lease))
         .map(commit -> new Started(lease, commit))
         .onFailure().call(() -> release(lease));
   }

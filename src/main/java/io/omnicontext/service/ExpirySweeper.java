@@ -58,13 +58,16 @@ public class ExpirySweeper {
         .collect().last().replaceWithVoid();
   }
 
-  /** Commits what is due for one customer, then schedules what falls due next (or forgets it). */
+  /**
+   * Commits what is due for one customer. A commit schedules what falls due next itself, so the entry
+   * that brought us here goes (unless rescheduled); when nothing was due, it is set to the next time.
+   */
   Uni<Void> settle(CustomerKey key, Instant now) {
     return commits.commitPlanned(key, ctx -> TimeRules.dueOps(ctx, clock.instant()), Actor.SERVER, null)
-        .chain(() -> store.load(key))
-        .chain(loaded -> TimeRules.nextDue(loaded.context(), now)
-            .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
-            .orElseGet(() -> due.clear(key, now)))
+        .chain(committed -> committed.isPresent() ? due.clear(key, now) : store.load(key)
+            .chain(loaded -> TimeRules.nextDue(loaded.context(), now)
+                .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
+                .orElseGet(() -> due.clear(key, now))))
         .onFailure().call(err -> {
           Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage());
           return due.schedule(key, now.plus(RETRY_LATER)).onFailure().recoverWithNull(); // not ahead of everyone else forever

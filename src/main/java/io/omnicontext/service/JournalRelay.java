@@ -7,6 +7,7 @@ import io.omnicontext.port.JournalOutbox;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -58,24 +59,28 @@ public class JournalRelay {
 
   public String lastError() { return lastError; }
 
-  /** One step: take a batch, journal it, acknowledge it. */
-  io.smallrye.mutiny.Uni<Long> step() {
+  /** One step: take a batch, journal it, acknowledge it. A Redis failure here says nothing about PostgreSQL. */
+  Uni<Void> step() {
     return outbox.take(node, config.journal().relayBatch())
-        .chain(items -> items.isEmpty() ? pingNowAndThen() : journal.append(items.stream().map(JournalOutbox.Item::entry).toList())
-            .invoke(() -> up())
-            .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
-        .chain(() -> outbox.lag())
+        .chain(items -> items.isEmpty() ? pingNowAndThen()
+            : postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
+                .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
+        .chain(outbox::lag)
         .invoke(lag::set)
-        .invoke(this::up)
-        .onFailure().invoke(this::down);
+        .replaceWithVoid();
   }
 
   /** While idle, PostgreSQL is asked every few seconds whether it is there (readiness), not at every step. */
-  private io.smallrye.mutiny.Uni<Void> pingNowAndThen() {
+  private Uni<Void> pingNowAndThen() {
     long now = System.nanoTime();
-    if (postgresUp && now - lastPing < PING_EVERY_NANOS) return io.smallrye.mutiny.Uni.createFrom().voidItem();
+    if (postgresUp && now - lastPing < PING_EVERY_NANOS) return Uni.createFrom().voidItem();
     lastPing = now;
-    return journal.ping();
+    return postgres(journal.ping());
+  }
+
+  /** A call to PostgreSQL, whose outcome is what readiness reports. */
+  private Uni<Void> postgres(Uni<Void> call) {
+    return call.invoke(this::up).onFailure().invoke(this::down);
   }
 
   private void up() {

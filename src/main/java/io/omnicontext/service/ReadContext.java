@@ -3,6 +3,7 @@ package io.omnicontext.service;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
+import io.omnicontext.domain.ProfileOps;
 import io.omnicontext.domain.Reach;
 import io.omnicontext.domain.Redaction;
 import io.omnicontext.domain.Refusal;
@@ -45,7 +46,7 @@ public class ReadContext {
 
   /** Redis first; the journal when Redis lost the identity (it came back empty). */
   public Uni<String> resolve(String tenant, String type, String value) {
-    String normalized = "email".equals(type) ? value.toLowerCase(java.util.Locale.ROOT) : value;
+    String normalized = ProfileOps.normalized(type, value);
     return store.resolve(tenant, type, normalized)
         .chain(found -> found.isPresent() ? Uni.createFrom().item(found) : journal.resolve(tenant, type, normalized))
         .map(found -> found.orElseThrow(() -> Refusal.notFound("no customer has the " + type + " " + value)));

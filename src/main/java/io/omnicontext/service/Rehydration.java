@@ -14,8 +14,8 @@ import io.omnicontext.port.ContextStore.Loaded;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Loads a context that Redis may have lost: a customer missing from Redis, or one not checked since
@@ -56,7 +56,7 @@ public class Rehydration {
       CustomerContext rebuilt = rebuild(key, head);
       return store.seed(key, seen, loaded.runId(), rebuilt, head.later())
           .invoke(seeded -> { if (seeded) Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version()); })
-          .call(() -> TimeRules.nextDue(rebuilt, java.time.Instant.now()).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
+          .call(() -> TimeRules.nextDue(rebuilt, Instant.now()).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
           .chain(ok -> Uni.createFrom().failure(new Again()));
     });
   }
@@ -74,7 +74,7 @@ public class Rehydration {
         Log.errorf("journal hole tenant=%s customer=%s: v%d..v%d are lost", key.tenant(), key.customerId(), ctx.version() + 1, c.version() - 1);
       }
       try {
-        ctx = ContextRules.commit(ctx, List.of(OpParser.replay(c.op(), data(c))), c.actor(), c.at()).after();
+        ctx = ContextRules.commit(ctx, List.of(OpParser.replay(c.op(), c.data())), c.actor(), c.at()).after();
       } catch (Refusal r) {
         Log.errorf("journaled v%d of tenant=%s customer=%s does not replay (%s); stepped over", c.version(), key.tenant(), key.customerId(), r.getMessage());
       }
@@ -82,8 +82,6 @@ public class Rehydration {
     }
     return ctx;
   }
-
-  private static Map<String, Object> data(Change c) { return new java.util.LinkedHashMap<>(c.data()); }
 
   /** Loaded again after seeding (or after another node did). */
   private static final class Again extends RuntimeException {

@@ -102,7 +102,7 @@ public class RedisChangeFeed implements ChangeFeed {
 
   private Uni<Void> send(Request request) {
     RedisConnection c = connection;
-    if (c == null) return Uni.createFrom().failure(new FeedDown());
+    if (c == null) return Uni.createFrom().failure(new ChangeFeed.Down());
     return Uni.createFrom().completionStage(() -> c.send(request).toCompletionStage()).replaceWithVoid();
   }
 
@@ -151,10 +151,5 @@ public class RedisChangeFeed implements ChangeFeed {
     if (r == null || r.size() < 3 || !"message".equals(r.get(0).toString())) return;
     Topic topic = followed.get(r.get(1).toString());
     if (topic != null) listener.accept(topic, r.get(2).toString());
-  }
-
-  /** The feed's connection is down: callers answer `unavailable` and retry. */
-  public static final class FeedDown extends RuntimeException {
-    public FeedDown() { super("the change feed is not connected to Redis", null, false, false); }
   }
 }

@@ -91,8 +91,7 @@ public class RedisContextStore implements ContextStore {
     args.add(key.customerId());
     args.add(runId);
     String contextJson = args.get(2);
-    args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson,
-        commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList(),
+    args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson, ChangeJournal.Entry.of(key, commit, false).linked(),
         snapshot ? contextJson : null)));
     args.add(commit.adoptIdentitiesFrom() == null ? "" : commit.adoptIdentitiesFrom());
     for (int i = 0; i < changeJson.size(); i++) {

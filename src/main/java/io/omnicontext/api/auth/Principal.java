@@ -19,7 +19,8 @@ public record Principal(String sub, String tenant, Set<String> groups, String ch
     return audience() == Audience.STAFF || customer.equals(customerId);
   }
 
-  public boolean mayReadTeams() { return audience() == Audience.STAFF; }
+  /** Agents, supervisors and integrations: team feeds and reach subscriptions are theirs. */
+  public boolean isStaff() { return audience() == Audience.STAFF; }
 
   public boolean mayErase() { return groups.contains("supervisor") || groups.contains("integration"); }
 

@@ -1,10 +1,10 @@
 package io.omnicontext.api.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.omnicontext.adapter.redis.RedisChangeFeed;
 import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.ContextStore;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -68,7 +68,7 @@ public class ProblemMapper {
   /** Redis (or a lost race that never settled) is not a bug of the request: 503, the client retries. */
   static boolean isStoreDown(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ContextStore.VersionMoved || c instanceof RedisChangeFeed.FeedDown || c instanceof java.net.ConnectException
+      if (c instanceof ContextStore.VersionMoved || c instanceof ChangeFeed.Down || c instanceof java.net.ConnectException
           || c instanceof java.util.concurrent.TimeoutException || c instanceof io.vertx.core.VertxException) return true;
       String name = c.getClass().getName();
       if (name.startsWith("io.vertx.redis") || name.startsWith("io.netty.channel") || name.contains("NoStackTraceThrowable")) return true;

@@ -41,7 +41,7 @@ public class TeamsResource {
   @GET
   public Uni<Map<String, Object>> waiting(@PathParam("team") String team, @QueryParam("status") String status) {
     Principal p = caller.get();
-    if (!p.mayReadTeams()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
+    if (!p.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
     if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
     Set<String> wanted = status == null || status.isBlank() ? WAITING
         : Arrays.stream(status.split(",")).map(String::trim).collect(Collectors.toSet());

@@ -126,12 +126,12 @@ final class StreamSession implements Session {
   private String topicOf(JsonNode frame) {
     if (frame.has("team")) {
       String team = frame.path("team").asText("");
-      if (!principal.mayReadTeams()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
+      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
       if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
       return "t:" + team;
     }
     if (frame.has("reach")) {
-      if (!principal.mayReadTeams()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not subscribe to reach");
+      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not subscribe to reach");
       JsonNode reach = frame.path("reach");
       return "r:" + readable(frame) + ":" + reach.path("purpose").asText("") + ":" + reach.path("channel").asText("");
     }
@@ -160,8 +160,9 @@ final class StreamSession implements Session {
     if (!Channels.isChannel(channel)) throw Refusal.badRequest("channel must be one of " + String.join(", ", Channels.ALL));
     String activity = frame.path("activity").asText("engaged");
     if (activity.isBlank() || activity.length() > 128) throw Refusal.badRequest("activity must be 1..128 characters");
-    engagementService.start(principal.key(customerId), channel, activity, principal.actor(), () -> open).subscribe().with(started -> {
+    engagementService.start(principal.key(customerId), channel, activity, principal.actor()).subscribe().with(started -> {
       engagements.add(started.lease());
+      // closed while it started: close() did not see this lease, so end it here (added first, so never missed)
       if (!open) engagementService.end(started.lease()).subscribe().with(x -> {}, x -> {});
       else if (!subscribed.containsKey("c:" + customerId)) answer(started.commit()); // subscribed: the feed delivers it, once
     }, err -> error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not engage now; retry")));

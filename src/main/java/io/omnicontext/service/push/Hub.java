@@ -2,7 +2,7 @@ package io.omnicontext.service.push;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Change;
 import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.Topic;
@@ -11,7 +11,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +26,11 @@ public class Hub {
   private static final TypeReference<List<Change>> CHANGES = new TypeReference<>() {};
 
   private final ChangeFeed feed;
-  private final ObjectMapper json;
+  private final JsonCodec json;
   private final Frames frames;
   private final Map<Topic, Set<Subscription>> local = new ConcurrentHashMap<>();
 
-  public Hub(ChangeFeed feed, ObjectMapper json, Frames frames) {
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames) {
     this.feed = feed;
     this.json = json;
     this.frames = frames;
@@ -68,22 +67,20 @@ public class Hub {
     if (subs == null || subs.isEmpty()) return;
     Object message;
     try {
-      if (payload.startsWith("{")) { // the customer was erased: its subscriptions end
+      if (!topic.team() && payload.startsWith("{")) { // the customer was erased: its subscriptions end
         subs.forEach(Subscription::erased);
         return;
       }
-      message = topic.team() ? teamFrames(payload) : frames.deliveries(json.readValue(payload, CHANGES));
-    } catch (Exception e) {
+      message = topic.team() ? teamFrame(payload) : frames.deliveries(json.read(payload, CHANGES));
+    } catch (RuntimeException e) {
       Log.errorf("feed message on %s not understood: %s", topic, e.getMessage());
       return;
     }
     subs.forEach(s -> s.deliver(message));
   }
 
-  /** A team feed message: frames with their seq, re-encoded unchanged. */
-  private List<TeamSubscription.SeqFrame> teamFrames(String payload) throws Exception {
-    List<TeamSubscription.SeqFrame> out = new ArrayList<>();
-    for (JsonNode f : json.readTree(payload)) out.add(new TeamSubscription.SeqFrame(f.get("seq").asLong(), json.writeValueAsString(f)));
-    return out;
+  /** A team feed message is one frame: read for its seq, forwarded as published. */
+  private List<TeamSubscription.SeqFrame> teamFrame(String payload) {
+    return List.of(new TeamSubscription.SeqFrame(json.read(payload, JsonNode.class).path("seq").asLong(), payload));
   }
 }
