@@ -3,6 +3,7 @@ package io.omnicontext.health;
 import io.omnicontext.config.OmnicontextConfig;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ public class Draining {
   private final Clock clock;
   private final AtomicReference<Instant> since = new AtomicReference<>();
 
+  @Inject
   public Draining(OmnicontextConfig config) { this(config.drain().window(), Clock.systemUTC()); }
 
   Draining(Duration window, Clock clock) {
