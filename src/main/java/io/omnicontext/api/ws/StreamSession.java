@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One WebSocket connection: decodes client frames, keeps its subscriptions (customer or team), the
  * engagements it started (ended when it closes) and closes itself with 4401 when its token expires.
  */
-final class StreamSession implements Session {
+final class StreamSession implements Session, io.omnicontext.service.push.OpenSessions.Drainable {
   private final WebSocketConnection connection;
   private final Principal principal;
   private final Subscriptions subscriptions;
@@ -76,6 +76,10 @@ final class StreamSession implements Session {
     Log.infof("closing a slow consumer connection=%s: %s", connection.id(), why);
     closeWith(CloseCode.RESUME);
   }
+
+  /** The node drains: the client reconnects elsewhere and resumes with after. */
+  @Override
+  public void drain() { closeWith(CloseCode.RESUME); }
 
   @Override
   public void resync(String reason) {
