@@ -17,7 +17,6 @@ final class Bench {
   final String screenToken;
   final String writeToken;
   final String run = "b" + Long.toString(System.currentTimeMillis(), 36);   // customers of this run only
-  final int sources;
   final int connectConcurrency;
   final long openTimeoutMs;
   final double graceSeconds;
@@ -31,7 +30,6 @@ final class Bench {
     String tenant = opts.string("tenant", "bench");
     this.screenToken = Jwt.mint(secret, tenant, "bench-screen", "agent", "web", 6 * 3600);
     this.writeToken = Jwt.mint(secret, tenant, "bench-writer", "integration", "system", 6 * 3600);
-    this.sources = opts.integer("source-addresses", 1);
     this.connectConcurrency = opts.integer("connect-concurrency", 200);
     this.openTimeoutMs = (long) (opts.decimal("open-timeout", 60) * 1000);
     this.graceSeconds = opts.decimal("grace", graceDefault);
@@ -44,7 +42,10 @@ final class Bench {
     return out;
   }
 
-  Fleet fleet() { return new Fleet(vertx, nodes, screenToken, sources); }
+  Fleet fleet() { return fleet(nodes, 1); }
+
+  /** Screens on these nodes through `sources` source addresses (--source-addresses overrides). */
+  Fleet fleet(List<Node> on, int sources) { return new Fleet(vertx, on, screenToken, opts.integer("source-addresses", sources)); }
 
   Writer writer(boolean trackVersions, int connectionsPerNode) {
     return new Writer(vertx, nodes, writeToken, op, opts.integer("max-in-flight", 2000), connectionsPerNode, trackVersions);
@@ -58,6 +59,10 @@ final class Bench {
     Totals t = Totals.of(screens);
     report.notes.add(String.format("%s: %,d screens opened and subscribed in %.1f s (%,d subscribed, %,d refused, %,d failed%s)",
         what, screens.size(), s, t.subscribed(), t.refused(), t.failed(), allAnswered ? "" : ", some unanswered at the timeout"));
+    if (t.refused() > 0 || t.failed() > 0) {
+      report.clean = false;
+      report.notes.add(what + ": screens saw: " + t.problemsLine());
+    }
     return s;
   }
 
@@ -117,6 +122,10 @@ final class Bench {
       if (p.writesBehind.sum() > 0) why.add(p.writesBehind.sum() + " writes not sent (" + opts.quiet("max-in-flight", "2000") + " in flight already)");
       report.notes.add(step + ": " + String.join(", ", why) + (t.problems().isEmpty() ? "" : "; screens saw: " + t.problemsLine()));
     }
+    if (clean && t.serverCloses() > 0) {
+      report.notes.add(String.format("%s: %,d sockets closed by the server and resumed with `after` (nothing lost): %s",
+          step, t.serverCloses(), t.problemsLine()));
+    }
     noteGenerator(report, step, span);
     return row;
   }
@@ -135,14 +144,24 @@ final class Bench {
 
   void noteGenerator(Report report, String step, Meter.Span span) {
     String why = span.generatorBound();
-    if (why != null) report.notes.add(step + ": the GENERATOR may be the bottleneck here (" + why + "), not the server");
+    if (why != null && span.generatorCores <= Meter.GENERATOR_BUSY_CORES && span.machineBusy > 0.95) {
+      report.notes.add(String.format("%s: the generator's event loops lagged %.0f ms (p99) on a saturated machine (it used %.0f%% of a core):"
+          + " latencies include up to that much of the generator's own delay", step, span.lagP99Ms, span.generatorCores * 100));
+    } else if (why != null) {
+      report.notes.add(step + ": the GENERATOR may be the bottleneck here (" + why + "), not the server");
+    }
     if (span.machineBusy > 0.95) report.notes.add(String.format("%s: the machine was %.0f%% busy (all cores): server, infra and generator compete", step, span.machineBusy * 100));
   }
 
   /** Runs `rate` writes/s for `seconds` against the screens, then waits (bounded) for their frames; one row. */
   Map<String, Object> deliveryStep(Report report, String step, Writer writer, List<Customer> customers, List<Screen> screens,
                                    double rate, double seconds, Totals before) throws InterruptedException {
-    Phase phase = new Phase(step);
+    return deliveryStep(report, new Phase(step), writer, customers, screens, rate, seconds, before);
+  }
+
+  Map<String, Object> deliveryStep(Report report, Phase phase, Writer writer, List<Customer> customers, List<Screen> screens,
+                                   double rate, double seconds, Totals before) throws InterruptedException {
+    String step = phase.name;
     Meter.Span span = meter.start();
     writer.openLoop(customers, rate, seconds, phase);
     Fleet.awaitCaughtUp(screens, (long) (graceSeconds * 1000));

@@ -22,7 +22,7 @@ final class Frame {
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
       while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.getCurrentName();
+        String name = p.currentName();
         JsonToken t = p.nextToken();
         switch (name) {
           case "type": f.type = p.getValueAsString(); break;

@@ -62,9 +62,13 @@ public final class Main {
         case "latency": Scenarios.latency(b, report, 200, 5, 500, 30, 5); break;
         case "smoke": Scenarios.latency(b, report, 20, 2, 50, 5, 0); break;
         case "throughput": Scenarios.throughput(b, report); break;
+        case "fanout": MoreScenarios.fanout(b, report); break;
+        case "connections": MoreScenarios.connections(b, report); break;
+        case "resume-storm": MoreScenarios.resumeStorm(b, report); break;
+        case "writes": MoreScenarios.writes(b, report); break;
         default: throw new IllegalArgumentException("unknown scenario " + scenario + " (latency, smoke, throughput, fanout, connections, resume-storm, writes)");
       }
-      List<String> unread = opts.unread(List.of("nodes", "pids", "out", "clk-tck", "event-loops", "command", "load-before", "jdk", "infra", "durability", "heap"));
+      List<String> unread = opts.unread(List.of("nodes", "pids", "out", "clk-tck", "event-loops", "command", "load-before", "jdk", "infra", "durability", "heap", "fd-limit"));
       if (!unread.isEmpty()) report.notes.add("options not used by " + scenario + ": " + unread);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();

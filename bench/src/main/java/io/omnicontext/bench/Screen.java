@@ -20,7 +20,7 @@ final class Screen {
   record Endpoint(Vertx vertx, WebSocketClient client, String host, int port, String token) {}
 
   /** What a screen saw, read once the scenario has quiesced. */
-  record Tally(boolean subscribed, boolean refused, boolean failed, long expected, long received, long lost,
+  record Tally(boolean subscribed, long refusals, boolean failed, long expected, long received, long lost,
                long duplicated, long outOfOrder, long serverCloses, long resumeSnapshots, String problem) {}
 
   final Customer customer;
@@ -31,6 +31,8 @@ final class Screen {
   private String subscribeId;
   private Promise<Void> subscribing;
   private boolean resumeOnServerClose;
+  private boolean retryRefused;
+  private long refusals;
   // the version line as seen: base0 = version of the first `subscribed`; seen bit i = version base0 + i
   private long base0 = -1;
   private long highest;
@@ -49,6 +51,7 @@ final class Screen {
 
   /** Connects and subscribes (`after` when resuming); completes once subscribed, refused or failed: see the tally. */
   synchronized Future<Void> open(boolean resume) {
+    socket = null;   // a late close event of the socket before is no longer this screen's business
     state = State.CONNECTING;
     subscribing = Promise.promise();
     inStepAtNanos = 0;
@@ -68,9 +71,14 @@ final class Screen {
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClose(ws));
     ws.exceptionHandler(e -> { synchronized (this) { if (problem == null) problem = "socket: " + e.getMessage(); } });
+    subscribe(resume);
+  }
+
+  private synchronized void subscribe(boolean resume) {
+    if (socket == null || state != State.SUBSCRIBING) return;
     subscribeId = "s" + (++requests);
     String after = resume && base0 >= 0 ? ",\"after\":" + highest : "";
-    ws.writeTextMessage("{\"type\":\"subscribe\",\"id\":\"" + subscribeId + "\",\"customerId\":\"" + customer.id + "\"" + after + "}");
+    socket.writeTextMessage("{\"type\":\"subscribe\",\"id\":\"" + subscribeId + "\",\"customerId\":\"" + customer.id + "\"" + after + "}");
   }
 
   private synchronized void failed(String why) {
@@ -136,8 +144,14 @@ final class Screen {
 
   private synchronized void error(Frame f) {
     if (subscribeId != null && subscribeId.equals(f.id) && state == State.SUBSCRIBING) {
-      state = State.REFUSED;
+      refusals++;
       problem = "subscribe refused: " + f.code + " (" + f.message + ")";
+      if (retryRefused && "unavailable".equals(f.code)) {   // what the message asks a client to do
+        boolean resume = base0 >= 0;
+        endpoint.vertx().setTimer(200, t -> subscribe(resume));
+        return;
+      }
+      state = State.REFUSED;
       subscribing.tryComplete();
     } else if (problem == null) {
       problem = "error frame: " + f.code + " (" + f.message + ")";
@@ -165,6 +179,9 @@ final class Screen {
 
   synchronized void resumeOnServerClose(boolean on) { resumeOnServerClose = on; }
 
+  /** Retry a subscribe refused as `unavailable` (200 ms later, on the same socket), as its message asks. */
+  synchronized void retryRefused(boolean on) { retryRefused = on; }
+
   /** Closes the socket as a screen that goes away would (resume-storm drops, end of a run). */
   synchronized Future<Void> close(boolean forGood) {
     State was = state;
@@ -178,6 +195,9 @@ final class Screen {
   /** Subscribed and every version up to the one `subscribed` announced is here (the resume replay is done). */
   synchronized boolean inStep() { return inStepAtNanos != 0; }
 
+  /** In step, or refused / failed for good: nothing more to wait for. */
+  synchronized boolean settled() { return inStepAtNanos != 0 || state == State.REFUSED || state == State.FAILED; }
+
   synchronized long inStepAtNanos() { return inStepAtNanos; }
 
   synchronized long subscribedAtNanos() { return subscribedAtNanos; }
@@ -190,7 +210,7 @@ final class Screen {
     boolean sub = base0 >= 0;
     long expected = sub ? Math.max(0, expectedUpTo - base0) : 0;
     long have = sub && expected > 0 ? seen.get(1, (int) expected + 1).cardinality() : 0;
-    return new Tally(sub, state == State.REFUSED, state == State.FAILED && !sub, expected, received, expected - have,
+    return new Tally(sub, refusals, state == State.FAILED && !sub, expected, received, expected - have,
         duplicated, outOfOrder, serverCloses, resumeSnapshots, problem);
   }
 }

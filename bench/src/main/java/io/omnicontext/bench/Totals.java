@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The screens' tallies added up; `minus` gives what one step of a stepped scenario added. */
-record Totals(long screens, long subscribed, long refused, long failed, long expected, long received, long lost,
+record Totals(long screens, long subscribed, long refused /* subscribes refused, retried ones included */, long failed, long expected, long received, long lost,
               long duplicated, long outOfOrder, long serverCloses, long resumeSnapshots, Map<String, Long> problems) {
 
   static Totals of(List<Screen> screens) {
@@ -14,7 +14,7 @@ record Totals(long screens, long subscribed, long refused, long failed, long exp
     for (Screen s : screens) {
       Screen.Tally t = s.tally();
       if (t.subscribed()) sub++;
-      if (t.refused()) ref++;
+      ref += t.refusals();
       if (t.failed()) fail++;
       exp += t.expected(); rec += t.received(); lost += t.lost(); dup += t.duplicated(); ooo += t.outOfOrder();
       closes += t.serverCloses(); snaps += t.resumeSnapshots();
@@ -26,7 +26,7 @@ record Totals(long screens, long subscribed, long refused, long failed, long exp
   static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
   Totals minus(Totals before) {
-    return new Totals(screens, subscribed, refused, failed, expected - before.expected, received - before.received,
+    return new Totals(screens, subscribed, refused - before.refused, failed, expected - before.expected, received - before.received,
         Math.max(0, lost - before.lost), duplicated - before.duplicated, outOfOrder - before.outOfOrder,
         serverCloses - before.serverCloses, resumeSnapshots - before.resumeSnapshots, problems);
   }
