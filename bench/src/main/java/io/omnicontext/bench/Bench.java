@@ -21,6 +21,7 @@ final class Bench {
   final long openTimeoutMs;
   final double graceSeconds;
   final String op;
+  double warmupDefault = 5;
 
   Bench(Vertx vertx, List<Node> nodes, Options opts, String secret, int eventLoops, double graceDefault) throws Exception {
     this.vertx = vertx;
@@ -167,6 +168,17 @@ final class Bench {
     Fleet.awaitCaughtUp(screens, (long) (graceSeconds * 1000));
     span.stop();
     return deliveryRow(report, step, phase, Totals.of(screens).minus(before), span, rate);
+  }
+
+  /** A reported warm-up step (`--warmup` s, 0 = none) so the JITs of a fresh node do not set the first measured row. */
+  Totals warmUp(Report report, String label, Writer writer, List<Customer> customers, List<Screen> screens, double rate,
+                Totals before) throws InterruptedException {
+    double seconds = opts.decimal("warmup", warmupDefault);
+    if (seconds <= 0) return before;
+    Map<String, Object> row = deliveryStep(report, label, writer, customers, screens, rate, seconds, before);
+    row.put("warmUp", true);
+    report.rows.add(row);
+    return Totals.of(screens);
   }
 
   Histogram lastScreenHistogram() { return new ConcurrentHistogram(600_000_000L, 3); }

@@ -59,8 +59,8 @@ public final class Main {
       // smoke waits longer for late frames: it runs in bin/test on a busy machine, and a late frame is not a lost one
       Bench b = new Bench(vertx, nodes, opts, secret, loops, "smoke".equals(scenario) ? 20 : 5);
       switch (scenario) {
-        case "latency": Scenarios.latency(b, report, 200, 5, 500, 30, 5); break;
-        case "smoke": Scenarios.latency(b, report, 20, 2, 50, 5, 0); break;
+        case "latency": Scenarios.latency(b, report, 200, 5, 500, 30); break;
+        case "smoke": b.warmupDefault = 0; Scenarios.latency(b, report, 20, 2, 50, 5); break;
         case "throughput": Scenarios.throughput(b, report); break;
         case "fanout": MoreScenarios.fanout(b, report); break;
         case "connections": MoreScenarios.connections(b, report); break;

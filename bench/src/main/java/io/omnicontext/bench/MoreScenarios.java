@@ -30,6 +30,7 @@ final class MoreScenarios {
       for (int n : steps) {
         int more = n - fleet.screens.size();
         if (more > 0) b.open(r, fleet.add(one, more), n + " screens");
+        if (before == Totals.NONE) before = b.warmUp(r, "warm-up (" + n + " screens)", writer, one, fleet.screens, rate, before);
         Phase phase = new Phase(n + " screens");
         Map<String, Object> row = b.deliveryStep(r, phase, writer, one, fleet.screens, rate, seconds, before);
         Histogram last = b.lastScreenHistogram();

@@ -8,25 +8,19 @@ final class Scenarios {
   private Scenarios() {}
 
   /** latency / smoke: C customers × S screens over the nodes, R writes/s for D s (after a warm-up at the same rate). */
-  static void latency(Bench b, Report r, int customers, int screens, double rate, double seconds, double warmup) throws Exception {
+  static void latency(Bench b, Report r, int customers, int screens, double rate, double seconds) throws Exception {
     customers = b.opts.integer("customers", customers);
     screens = b.opts.integer("screens", screens);
     rate = b.opts.decimal("rate", rate);
     seconds = b.opts.decimal("duration", seconds);
-    warmup = b.opts.decimal("warmup", warmup);
     Bench.deliveryColumns(r);
     List<Customer> cs = b.customers("c", customers);
     Fleet fleet = b.fleet();
     Writer writer = b.writer(true, b.opts.integer("connections-per-node", 32));
     try {
       List<Screen> all = fleet.add(cs, screens);
-      all.forEach(s -> s.resumeOnServerClose(true));
       b.open(r, all, "open");
-      Totals before = Totals.NONE;
-      if (warmup > 0) {
-        r.rows.add(b.deliveryStep(r, "warm-up", writer, cs, all, rate, warmup, before));
-        before = Totals.of(all);
-      }
+      Totals before = b.warmUp(r, "warm-up", writer, cs, all, rate, Totals.NONE);
       r.rows.add(b.deliveryStep(r, "measured", writer, cs, all, rate, seconds, before));
     } finally {
       writer.close();
@@ -40,13 +34,13 @@ final class Scenarios {
     double step = b.opts.decimal("step-seconds", 6);
     Bench.deliveryColumns(r);
     shape(b, r, "latency shape", b.opts.integer("customers", 200), b.opts.integer("screens", 5),
-        b.opts.integers("rates", "500,1000,2000,4000,8000"), step, limitMs);
+        b.opts.integers("rates", "500,1000,2000,4000,8000"), step, limitMs, true);
     shape(b, r, "fan-out shape", b.opts.integer("fanout-customers", 100), b.opts.integer("fanout-screens", 100),
-        b.opts.integers("fanout-rates", "100,200,400,800,1600"), step, limitMs);
+        b.opts.integers("fanout-rates", "100,200,400,800,1600"), step, limitMs, false);
   }
 
   private static void shape(Bench b, Report r, String name, int customers, int screens, List<Integer> rates, double seconds,
-                            double limitMs) throws Exception {
+                            double limitMs, boolean first) throws Exception {
     if (customers * screens == 0 || rates.isEmpty()) return;
     List<Customer> cs = b.customers(name.substring(0, 1) + "c", customers);
     Fleet fleet = b.fleet();
@@ -55,6 +49,7 @@ final class Scenarios {
       List<Screen> all = fleet.add(cs, screens);
       b.open(r, all, name + " (" + customers + " × " + screens + ")");
       Totals before = Totals.of(all);
+      if (first) before = b.warmUp(r, name + " warm-up @ " + rates.get(0) + "/s", writer, cs, all, rates.get(0), before);
       Double cleanRate = null, cleanFrames = null;
       for (int rate : rates) {
         String label = name + " @ " + rate + "/s";

@@ -30,7 +30,7 @@ final class Screen {
   private int requests;
   private String subscribeId;
   private Promise<Void> subscribing;
-  private boolean resumeOnServerClose;
+  private boolean resumeOnServerClose = true;   // what the contract asks of a client on 1013
   private boolean retryRefused;
   private long refusals;
   // the version line as seen: base0 = version of the first `subscribed`; seen bit i = version base0 + i
