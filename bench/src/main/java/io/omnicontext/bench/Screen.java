@@ -170,7 +170,9 @@ final class Screen {
       serverCloses++;
       if (problem == null) problem = "closed by the server: " + ws.closeStatusCode() + " " + ws.closeReason();
       boolean wasLive = state == State.LIVE;
-      resume = resumeOnServerClose && wasLive;
+      Short code = ws.closeStatusCode();
+      // 4401/4403/1009 say "do not come back like this"; 1013 and the rest: reconnect and resume
+      resume = resumeOnServerClose && wasLive && (code == null || (code < 4000 && code != 1009));
       state = wasLive ? State.DROPPED : State.FAILED;
       subscribing.tryComplete();
     }
