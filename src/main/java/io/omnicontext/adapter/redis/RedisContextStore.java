@@ -14,6 +14,8 @@ import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.Topic;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -29,8 +31,10 @@ public class RedisContextStore implements ContextStore {
   private final RedisScripts scripts;
   private final JsonCodec json;
   private final OmnicontextConfig config;
+  private final Frames frames;
 
-  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config) {
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames) {
+    this.frames = frames;
     this.redis = redis;
     this.scripts = scripts;
     this.json = json;
@@ -105,9 +109,8 @@ public class RedisContextStore implements ContextStore {
       String handoffId = (String) e.change().data().get("handoffId");
       TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
       args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
-      args.add("{\"type\":\"handoff\",\"team\":" + write(e.team()) + ",\"seq\":");
-      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change().staffView())
-          + ",\"item\":" + write(e.item()) + "}");
+      // the script numbers the frame: it gets the encoded frame split around its seq
+      args.addAll(frames.teamFrameAroundSeq(new ServerFrame.Handoff(e.team(), Long.MIN_VALUE, key.customerId(), e.change().staffView(), e.item())));
       args.add(key.customerId() + "/" + handoffId);
       args.add(item == null ? "" : write(item));
     }

@@ -16,7 +16,7 @@ import io.omnicontext.service.IdempotentCommit;
 import io.omnicontext.service.IdempotentCommit.Reply;
 import io.omnicontext.service.ReadContext;
 import io.omnicontext.service.ReadHistory;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
 import io.smallrye.mutiny.Uni;
 import io.omnicontext.service.EraseCustomer;
 import io.omnicontext.service.MergeCustomers;

@@ -11,7 +11,8 @@ import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.Presence;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
@@ -100,7 +101,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
       switch (frame.path("type").asText("")) {
         case "subscribe" -> subscribe(id, frame);
         case "unsubscribe" -> unsubscribe(id, frame);
-        case "ping" -> control("pong", id, Map.of());
+        case "ping" -> write(frames.write(new ServerFrame.Pong(id)));
         case "engage" -> engage(id, frame);
         default -> throw Refusal.badRequest("unknown frame type \"" + frame.path("type").asText("") + "\" (subscribe, unsubscribe, ping, engage)");
       }
@@ -132,11 +133,9 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     String topic = topicOf(frame);
     Subscription sub = subscribed.remove(topic);
     if (sub != null) sub.close();
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (frame.has("team")) body.put("team", frame.path("team").asText());
-    else body.put("customerId", frame.path("customerId").asText());
-    if (frame.has("reach")) body.put("reach", frame.path("reach"));
-    control("unsubscribed", id, body);
+    boolean team = frame.has("team");
+    write(frames.write(new ServerFrame.Unsubscribed(id, team ? null : frame.path("customerId").asText(),
+        team ? frame.path("team").asText() : null, frame.has("reach") ? frame.path("reach") : null)));
   }
 
   /** "c:<id>" or "t:<team>", validated and authorized. */
@@ -189,19 +188,8 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     commit.changes().forEach(c -> send(Kind.CHANGE, c.version(), frames.delivery(c).frame(audience())));
   }
 
-  private void control(String type, String id, Map<String, Object> members) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("type", type);
-    f.put("id", id);
-    f.putAll(members);
-    write(frames.write(f));
-  }
-
   private void error(String id, Refusal r) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("code", WsErrors.code(r.reason()));
-    f.put("message", r.getMessage());
-    control("error", id, f);
+    write(frames.write(new ServerFrame.Error(id, WsErrors.code(r.reason()), r.getMessage())));
   }
 
   void failed(Throwable t) {

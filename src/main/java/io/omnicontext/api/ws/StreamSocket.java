@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
 import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Subscriptions;
 import io.omnicontext.service.push.OpenSessions;

@@ -1,5 +1,7 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.config.JsonCodec;

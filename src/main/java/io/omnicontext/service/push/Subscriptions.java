@@ -1,5 +1,7 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.TeamFeed;
 import io.omnicontext.port.Topic;

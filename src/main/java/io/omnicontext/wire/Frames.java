@@ -1,4 +1,4 @@
-package io.omnicontext.service.push;
+package io.omnicontext.wire;
 
 import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Audience;
@@ -7,10 +7,9 @@ import io.omnicontext.domain.Redaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON of pushed frames. A change is encoded at most once per audience, whatever the number of sessions. */
+/** The JSON of pushed frames ({@link ServerFrame}). A change is encoded at most once per audience, whatever the number of sessions. */
 @ApplicationScoped
 public class Frames {
   private final JsonCodec json;
@@ -27,42 +26,38 @@ public class Frames {
     public long version() { return change.version(); }
 
     public synchronized String frame(Audience audience) {
-      return encoded.computeIfAbsent(audience, a -> write(changeFrame(change, a)));
+      return encoded.computeIfAbsent(audience, a -> write(new ServerFrame.ChangeFrame(changeBody(change, a))));
     }
   }
 
   public Delivery delivery(Change change) { return new Delivery(change); }
 
-  public java.util.List<Delivery> deliveries(java.util.List<Change> changes) { return changes.stream().map(Delivery::new).toList(); }
-
-  /** {"type":"change", ...change} as the audience may see it, or the redacted placeholder. */
-  public Map<String, Object> changeFrame(Change change, Audience audience) {
-    Map<String, Object> frame = new LinkedHashMap<>();
-    frame.put("type", "change");
-    frame.putAll(changeBody(change, audience));
-    return frame;
-  }
+  public List<Delivery> deliveries(List<Change> changes) { return changes.stream().map(Delivery::new).toList(); }
 
   /**
    * The change as the audience may see it: the change itself, or {customerId, version, op: "redacted"};
    * either way with the audience's live-document patch as `patch` (absent only on changes journaled before
    * patches existed).
    */
-  @SuppressWarnings("unchecked")
-  public Map<String, Object> changeBody(Change change, Audience audience) {
+  public ServerFrame.ChangeBody changeBody(Change change, Audience audience) {
     List<Map<String, Object>> patch = audience == Audience.STAFF ? change.patch() : change.customerPatch();
-    Map<String, Object> body = Redaction.change(change, audience)
-        .map(c -> (Map<String, Object>) json.mapper().convertValue(c.withPatches(null, null), Map.class))
-        .orElseGet(() -> {
-          Map<String, Object> placeholder = new LinkedHashMap<>();
-          placeholder.put("customerId", change.customerId());
-          placeholder.put("version", change.version());
-          placeholder.put("op", "redacted");
-          return placeholder;
-        });
-    if (patch != null) body.put("patch", patch);
-    return body;
+    return Redaction.change(change, audience)
+        .map(c -> ServerFrame.ChangeBody.of(c, patch))
+        .orElseGet(() -> ServerFrame.ChangeBody.redacted(change.customerId(), change.version(), patch));
   }
+
+  /**
+   * A team frame with its seq left to the commit script (which numbers it atomically): the encoded frame
+   * split around the seq, head and tail.
+   */
+  public List<String> teamFrameAroundSeq(ServerFrame.Handoff withPlaceholderSeq) {
+    String encoded = write(withPlaceholderSeq);
+    String marker = "\"seq\":" + withPlaceholderSeq.seq();
+    int at = encoded.indexOf(marker);
+    return List.of(encoded.substring(0, at + 6), encoded.substring(at + marker.length()));
+  }
+
+  public String write(ServerFrame frame) { return json.write(frame); }
 
   public String write(Object o) { return json.write(o); }
 
