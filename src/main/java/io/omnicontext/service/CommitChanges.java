@@ -79,7 +79,7 @@ public class CommitChanges {
         .chain(loaded -> {
           List<Op> ops = plan.apply(loaded.context());
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
-          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant()));
+          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
           boolean snapshot = snapshotDue(commit);
           return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
               .map(id -> Optional.of(new Committed(commit, id, snapshot)));

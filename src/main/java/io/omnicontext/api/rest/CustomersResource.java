@@ -222,7 +222,7 @@ public class CustomersResource {
       }
       expectedVersion = ((Number) expected).longValue();
     }
-    return new Request(OpParser.parse(m.get("ops")), expectedVersion);
+    return new Request(OpParser.parse(m.get("ops"), config.limits().rules(), java.time.Instant.now()), expectedVersion);
   }
 
   /** {customerId, version, changes} with each change as the writer's audience may see it. */
