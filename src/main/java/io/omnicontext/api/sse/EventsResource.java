@@ -1,5 +1,6 @@
 package io.omnicontext.api.sse;
 
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.rest.Caller;
 import io.omnicontext.domain.Audience;
@@ -40,8 +41,7 @@ public class EventsResource {
   public Multi<OutboundSseEvent> events(@PathParam("customerId") String customerId, @QueryParam("after") String after,
       @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
     Principal p = caller.get();
-    if (!CustomerKey.isCustomerId(customerId) || !p.mayRead(customerId)) throw Refusal.notFound("no customer " + customerId);
-    CustomerKey key = p.key(customerId);
+    CustomerKey key = AccessPolicy.customer(p, customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
     return Multi.createFrom().emitter(emitter -> {
       Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));

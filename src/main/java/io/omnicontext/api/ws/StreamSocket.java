@@ -1,8 +1,6 @@
 package io.omnicontext.api.ws;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.omnicontext.api.auth.Principal;
-import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
 import io.omnicontext.service.push.Subscriptions;
@@ -14,21 +12,18 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
-import java.util.List;
 
 /** GET /v1/stream: thin on purpose; each connection's work is its {@link StreamSession}. */
 @WebSocket(path = "/v1/stream")
 public class StreamSocket {
   private static final TypedKey<StreamSession> SESSION = new TypedKey<>("omnicontext.session");
 
-  private final TokenVerifier verifier;
   private final Subscriptions subscriptions;
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
 
-  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
-    this.verifier = verifier;
+  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
     this.subscriptions = subscriptions;
     this.engagements = engagements;
     this.frames = frames;
@@ -37,13 +32,8 @@ public class StreamSocket {
 
   @OnOpen
   public void open(WebSocketConnection connection) {
-    Principal principal;
-    try {
-      List<String> tokens = new QueryStringDecoder("?" + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query()))
-          .parameters().get("access_token");
-      principal = TokenUpgradeCheck.verify(verifier, connection.handshakeRequest().header("Authorization"),
-          tokens == null || tokens.isEmpty() ? null : tokens.get(0));
-    } catch (TokenVerifier.Unauthorized e) {
+    Principal principal = connection.userData().get(TokenUpgradeCheck.PRINCIPAL); // verified by the upgrade check
+    if (principal == null) {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
