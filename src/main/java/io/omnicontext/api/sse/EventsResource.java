@@ -11,6 +11,7 @@ import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Server-Sent Events fallback: the same subscription as the WebSocket, one customer per stream.
@@ -30,10 +33,12 @@ import jakarta.ws.rs.sse.Sse;
 public class EventsResource {
   private final Caller caller;
   private final Subscriptions subscriptions;
+  private final Vertx vertx;
 
-  public EventsResource(Caller caller, Subscriptions subscriptions) {
+  public EventsResource(Caller caller, Subscriptions subscriptions, Vertx vertx) {
     this.caller = caller;
     this.subscriptions = subscriptions;
+    this.vertx = vertx;
   }
 
   @GET
@@ -45,9 +50,25 @@ public class EventsResource {
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
     return Multi.createFrom().emitter(emitter -> {
       Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
-      emitter.onTermination(sub::close);
+      long expiry = vertx.setTimer(untilExpiry(p), id -> expired(emitter, sse));
+      emitter.onTermination(() -> {
+        vertx.cancelTimer(expiry);
+        sub.close();
+      });
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
     });
+  }
+
+  private static long untilExpiry(Principal p) { return Math.max(1, Duration.between(Instant.now(), p.expiresAt()).toMillis()); }
+
+  /**
+   * The token expired: the stream ends with an "unauthorized" event (SSE has no close codes). The client reconnects
+   * with a fresh token and resumes from the last id it saw.
+   */
+  private static void expired(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+    emitter.emit(sse.newEventBuilder().name("unauthorized").mediaType(MediaType.TEXT_PLAIN_TYPE)
+        .data("{\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"the token expired\"}").build());
+    emitter.complete();
   }
 
   private static Long position(String raw) {
