@@ -181,6 +181,14 @@ public interface OmnicontextConfig {
     @WithDefault("30s")
     Duration idempotencyLease();
 
+    /** Longest a hold on customers (a merge) lasts if its node dies before letting go. */
+    @WithDefault("30s")
+    Duration lockLease();
+
+    /** Longest a merge waits for another one holding the same customers before it answers `unavailable`. */
+    @WithDefault("10s")
+    Duration lockWait();
+
     /** Reconnect delay of the pub/sub connection after it dropped. */
     @WithDefault("250ms")
     Duration feedReconnect();

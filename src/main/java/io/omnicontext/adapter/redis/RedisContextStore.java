@@ -90,7 +90,7 @@ public class RedisContextStore implements ContextStore {
     args.add(RedisKeys.channel(Topic.customer(key)));
     args.add("[" + String.join(",", changeJson) + "]");
     args.add(Integer.toString(config.redis().logWindow()));
-    args.add(idempotency == null ? "" : write(new StoredAnswer(idempotency.fingerprint(), "done", idempotency.status(), idempotency.body())));
+    args.add(idempotency == null ? "" : write(StoredAnswer.done(idempotency)));
     args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));
     args.add(Integer.toString(changeJson.size()));
     args.add(Integer.toString(commit.linked().size()));
@@ -209,7 +209,13 @@ public class RedisContextStore implements ContextStore {
   public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot) {}
 
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
-  public record StoredAnswer(String fp, String state, Integer status, String body) {}
+  public record StoredAnswer(String fp, String state, Integer status, String body, String customerBody) {
+    static StoredAnswer pending(String fingerprint) { return new StoredAnswer(fingerprint, "pending", null, null, null); }
+
+    static StoredAnswer done(IdempotencyStore.Record r) {
+      return new StoredAnswer(r.fingerprint(), "done", r.status(), r.staffBody(), r.customerBody());
+    }
+  }
 
   String write(Object o) { return json.write(o); }
 

@@ -1,12 +1,12 @@
 package io.omnicontext.api.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerKey;
-import io.omnicontext.domain.HandoffOps;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.Presence;
@@ -107,6 +107,8 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
       }
     } catch (Refusal r) {
       error(id, r);
+    } catch (AccessPolicy.Denied d) {
+      error(id, new Refusal(Reason.FORBIDDEN, d.getMessage()));
     }
   }
 
@@ -138,27 +140,24 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
         team ? frame.path("team").asText() : null, frame.has("reach") ? frame.path("reach") : null)));
   }
 
-  /** "c:<id>" or "t:<team>", validated and authorized. */
+  /** "c:<id>", "t:<team>" or "r:<id>:<purpose>:<channel>", validated and authorized by the access policy. */
   private String topicOf(JsonNode frame) {
-    if (frame.has("team")) {
-      String team = frame.path("team").asText("");
-      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
-      if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
-      return "t:" + team;
-    }
+    if (frame.has("team")) return "t:" + AccessPolicy.team(principal, frame.path("team").asText(""));
     if (frame.has("reach")) {
-      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not subscribe to reach");
       JsonNode reach = frame.path("reach");
-      return "r:" + readable(frame) + ":" + reach.path("purpose").asText("") + ":" + reach.path("channel").asText("");
+      return "r:" + AccessPolicy.reach(principal, customerIdOf(frame)).customerId() + ":" + reach.path("purpose").asText("") + ":"
+          + reach.path("channel").asText("");
     }
     return "c:" + readable(frame);
   }
 
-  private String readable(JsonNode frame) {
+  private String readable(JsonNode frame) { return AccessPolicy.customer(principal, customerIdOf(frame)).customerId(); }
+
+  /** The frame's customerId, well-formed (an ill-formed one is a bad frame here, not a hidden customer). */
+  private static String customerIdOf(JsonNode frame) {
     String customerId = frame.path("customerId").asText("");
     if (customerId.isEmpty()) throw Refusal.badRequest("customerId (or team) is required");
     if (!CustomerKey.isCustomerId(customerId)) throw Refusal.badRequest("customerId is not a valid id");
-    if (!principal.mayRead(customerId)) throw new Refusal(Reason.FORBIDDEN, "this token may not read customer " + customerId);
     return customerId;
   }
 
@@ -171,7 +170,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   }
 
   private void engage(String id, JsonNode frame) {
-    String customerId = readable(frame);
+    String customerId = AccessPolicy.engage(principal, customerIdOf(frame)).customerId();
     String channel = frame.path("channel").asText(principal.channel());
     if (!Channels.isChannel(channel)) throw Refusal.badRequest("channel must be one of " + String.join(", ", Channels.ALL));
     String activity = frame.path("activity").asText("engaged");
