@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.omnicontext.domain.OpParser;
 import io.omnicontext.ops.LiveMetrics;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class MetricsIT {
   private static final Path DASHBOARD = Path.of("k8s", "grafana", "omnicontext-dashboard.json");
+  private static final Path ALERTS = Path.of("k8s", "overlays", "prod", "prometheusrule.yaml");
   /** Series names in PromQL: the dashboard's own and the JVM's it may use. */
   private static final Pattern SERIES = Pattern.compile("\\b((?:omnicontext|jvm|process)_[a-zA-Z0-9_]+)\\b");
   /** The live path's series (LiveMetrics) as Prometheus names them, and the two JVM series the dashboard may add. */
@@ -62,6 +65,26 @@ class MetricsIT {
     return names;
   }
 
+  private static Set<String> alertSeries() throws Exception {
+    JsonNode rule = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(ALERTS));
+    Set<String> names = new TreeSet<>();
+    for (JsonNode group : rule.path("spec").path("groups")) {
+      for (JsonNode r : group.path("rules")) {
+        Matcher m = SERIES.matcher(r.path("expr").asText());
+        while (m.find()) names.add(m.group(1));
+      }
+    }
+    return names;
+  }
+
+  private static Set<String> missingOnTheNode(Set<String> named) {
+    Set<String> scraped = new TreeSet<>();
+    scrape().forEach(s -> scraped.add(s.name()));
+    Set<String> missing = new TreeSet<>(named);
+    missing.removeAll(scraped);
+    return missing;
+  }
+
   private static String tag(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }
 
   @Test
@@ -71,11 +94,15 @@ class MetricsIT {
     Set<String> unknown = new TreeSet<>(named);
     unknown.removeAll(ALLOWED);
     assertEquals(Set.of(), unknown, "the dashboard uses only the live path's series and two JVM ones");
-    Set<String> scraped = new TreeSet<>();
-    scrape().forEach(s -> scraped.add(s.name()));
-    Set<String> missing = new TreeSet<>(named);
-    missing.removeAll(scraped);
-    assertEquals(Set.of(), missing, "series the dashboard draws but the node does not export");
+    assertEquals(Set.of(), missingOnTheNode(named), "series the dashboard draws but the node does not export");
+  }
+
+  @Test
+  void every_series_the_prod_alerts_name_exists_on_a_live_node() throws Exception {
+    Set<String> named = alertSeries();
+    assertTrue(named.size() >= 6, "the alerts watch the live path: " + named);
+    assertTrue(ALLOWED.containsAll(named), "alerts use only the live path's series: " + named);
+    assertEquals(Set.of(), missingOnTheNode(named), "series the alerts name but the node does not export");
   }
 
   @Test
