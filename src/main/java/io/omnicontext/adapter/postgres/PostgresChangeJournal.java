@@ -7,6 +7,9 @@ import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,6 +70,14 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   private <T> Uni<T> inSession(java.util.function.Function<Mutiny.Session, Uni<T>> work) {
     return FreshContext.run(vertx, () -> sessions.withSession(work));
+  }
+
+  /**
+   * Hibernate loads and plans its queries on first use, on the event loop; on a busy machine that first use
+   * took seconds. Reading a customer that does not exist at start-up does it before clients arrive.
+   */
+  void warmUp(@Observes StartupEvent e) {
+    head(new CustomerKey("-", "-")).subscribe().with(h -> {}, err -> Log.debugf("journal warm-up skipped: %s", err.getMessage()));
   }
 
   /** Group commit: concurrent appends share a transaction (see {@link GroupCommit}). */
