@@ -480,6 +480,7 @@ export function connect(options) {
     switch (frame.type) {
       case 'subscribed': {
         const topic = requests.get(frame.id)?.topic;
+        requests.delete(frame.id);
         if (topic && topic.pending === frame.id) topic.subscribed();
         sendEngagements();
         break;
