@@ -64,6 +64,24 @@ public interface OmnicontextConfig {
     /** Most outbox entries one relay step moves. */
     @WithDefault("100")
     int relayBatch();
+
+    /**
+     * In `journal` durability readiness is DOWN while more commits than this wait in the outbox. The lag is
+     * shared by every replica, so they turn DOWN together: size it to what the relays catch up in about a minute.
+     */
+    @WithDefault("50000")
+    long maxReadyLag();
+  }
+
+  Drain drain();
+
+  interface Drain {
+    /**
+     * Draining (SIGTERM): readiness is DOWN at once, and the node's WebSockets are closed with 1013 spread
+     * over this window, so their clients do not all come back in the same second.
+     */
+    @WithDefault("20s")
+    Duration window();
   }
 
   Sweep sweep();
