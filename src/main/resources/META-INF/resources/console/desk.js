@@ -5,7 +5,7 @@ import { connect } from '../sdk/omnicontext.js';
 import {
   CHANNELS, el, replaceKeepingFocus, takeToken, claimsOf, newKey, shortId, showConnection, showVersion, when,
   isPast, localInput, fromLocalInput, inHours, problemText, problemField, byId, list, Highlights, announcer,
-  changeLabel, channelChip, statusChip,
+  changeLabel, channelChip, statusChip, resolveCustomer,
 } from '../shared/ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -67,16 +67,6 @@ const myChannel = () => $('channel').value;
 function alertText(text) { $('alert').textContent = text; }
 
 // ---- finding and watching a customer ------------------------------------------------------------
-
-async function find(by, value) {
-  if (by === 'id') return value;
-  const res = await fetch(`/v1/customers:resolve?type=${encodeURIComponent(by)}&value=${encodeURIComponent(value)}`,
-    { headers: { Authorization: `Bearer ${token.get()}` } });
-  if (res.status === 404) throw new Error(`No customer has the ${by} ${value}.`);
-  if (res.status === 401) throw new Error('The server refused the token: sign in again.');
-  if (!res.ok) throw new Error(`Finding the customer failed (HTTP ${res.status}).`);
-  return (await res.json()).customerId;
-}
 
 function open(id) {
   if (subscription) subscription.close();
@@ -418,7 +408,7 @@ $('find').addEventListener('submit', async (e) => {
   e.preventDefault();
   alertText('');
   try {
-    const id = await find($('find-by').value, $('find-value').value.trim());
+    const id = await resolveCustomer(token.get(), $('find-by').value, $('find-value').value.trim());
     open(id);
   } catch (err) { alertText(err.message); }
 });

@@ -107,6 +107,17 @@ export const fromLocalInput = (value) => new Date(value).toISOString().replace(/
 
 export const inHours = (h) => new Date(Date.now() + h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** The customer id for an id or a linked identity (GET /v1/customers:resolve); throws an Error a person can read. */
+export async function resolveCustomer(bearer, by, value) {
+  if (by === 'id') return value;
+  const res = await fetch(`/v1/customers:resolve?type=${encodeURIComponent(by)}&value=${encodeURIComponent(value)}`,
+    { headers: { Authorization: `Bearer ${bearer}` } });
+  if (res.status === 404) throw new Error(`No customer has the ${by} ${value}.`);
+  if (res.status === 401) throw new Error('The server refused the token: sign in again.');
+  if (!res.ok) throw new Error(`Finding the customer failed (HTTP ${res.status}).`);
+  return (await res.json()).customerId;
+}
+
 /** What a write rejection says to a person: the problem's detail, else its code. */
 export function problemText(err) {
   if (!err) return 'unknown error';
@@ -165,10 +176,11 @@ export function changeLabel(change) {
 export class Highlights {
   constructor(onExpire, millis = 3500) { this.items = []; this.onExpire = onExpire; this.millis = millis; }
 
-  add(change) {
+  /** `tag` names the step on the label: the change's version by default, a team feed's seq for team frames. */
+  add(change, tag = `v${change.version}`) {
     const until = Date.now() + this.millis;
-    const label = changeLabel(change);
-    for (const l of landings(change)) this.items.push({ ...l, label, version: change.version, until });
+    const label = `${tag} · ${changeLabel(change)}`;
+    for (const l of landings(change)) this.items.push({ ...l, label, tag, until });
     setTimeout(() => this.onExpire(), this.millis + 50);
   }
 
@@ -185,7 +197,7 @@ export class Highlights {
       target.classList.add('landed');
       const where = target === sec ? sec.querySelector(':scope > h2, :scope > h3') || sec : target;
       if (!where.querySelector(':scope > .landed-by')) {
-        where.append(el('span', { class: 'landed-by', data: { version: i.version } }, `v${i.version} · ${i.label}`));
+        where.append(el('span', { class: 'landed-by' }, i.label));
       }
     }
   }
