@@ -68,6 +68,19 @@ public interface OmnicontextConfig {
 
   Sweep sweep();
 
+  Push push();
+
+  /** Each connection's outbound queue: a client that stops reading is closed (1013, resume later) before it passes these. */
+  interface Push {
+    /** Frames written to a connection and not yet on the wire. */
+    @WithDefault("4096")
+    int maxQueuedFrames();
+
+    /** Bytes (characters) of frames written to a connection and not yet on the wire. */
+    @WithDefault("4194304")
+    long maxQueuedBytes();
+  }
+
   interface Redis {
     /** Changes (and team frames) kept in Redis per customer (per team) for resume and history. */
     @WithDefault("1000")
@@ -82,8 +95,18 @@ public interface OmnicontextConfig {
     Duration idempotencyLease();
 
     /** Reconnect delay of the pub/sub connection after it dropped. */
-    @WithDefault("500ms")
+    @WithDefault("250ms")
     Duration feedReconnect();
+
+    /**
+     * Sharded pub/sub (SSUBSCRIBE/SPUBLISH) for the change feed; unset: on when quarkus.redis.client-type=cluster.
+     * Redis 7 has it in standalone mode too.
+     */
+    Optional<Boolean> shardedPubsub();
+
+    /** How long a subscribe waits for the pub/sub connection while it (re)connects before it answers `unavailable`. */
+    @WithDefault("5s")
+    Duration feedWait();
   }
 
   interface Sweep {

@@ -9,7 +9,9 @@ import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkus.logging.Log;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -29,10 +31,12 @@ import jakarta.ws.rs.sse.Sse;
 public class EventsResource {
   private final Caller caller;
   private final Subscriptions subscriptions;
+  private final int maxQueuedEvents;
 
-  public EventsResource(Caller caller, Subscriptions subscriptions) {
+  public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config) {
     this.caller = caller;
     this.subscriptions = subscriptions;
+    this.maxQueuedEvents = config.push().maxQueuedFrames();
   }
 
   @GET
@@ -43,11 +47,14 @@ public class EventsResource {
     if (!CustomerKey.isCustomerId(customerId) || !p.mayRead(customerId)) throw Refusal.notFound("no customer " + customerId);
     CustomerKey key = p.key(customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
-    return Multi.createFrom().emitter(emitter -> {
+    return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
       Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
       emitter.onTermination(sub::close);
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
-    });
+    }, BackPressureStrategy.ERROR)
+        // A reader that stops reading: the stream ends once this many events wait (the browser resumes with Last-Event-ID).
+        .onOverflow().invoke(e -> Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents)).buffer(maxQueuedEvents)
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
   }
 
   private static Long position(String raw) {

@@ -5,6 +5,7 @@ import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
+import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Subscriptions;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -26,8 +27,11 @@ public class StreamSocket {
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
+  private final SendQueue.Bounds bounds;
 
-  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
+  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
+      io.omnicontext.config.OmnicontextConfig config) {
+    this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
     this.verifier = verifier;
     this.subscriptions = subscriptions;
     this.engagements = engagements;
@@ -47,7 +51,7 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds);
     connection.userData().put(SESSION, session);
     session.start();
   }
