@@ -175,7 +175,7 @@ function offerCards() {
       el('p', { class: 'meta' }, 'from ', channelChip(o.originChannel), ' · valid until ', when(o.validUntil)),
       el('p', { class: 'meta' }, 'redeemable on ', (o.eligibleChannels || ['every channel']).join(', ')));
     if (o.status === 'redeemed') {
-      card.append(el('p', { class: 'line' }, 'Redeemed on ', channelChip(o.redeemedChannel), ' at ', when(o.redeemedAt)));
+      card.append(el('p', {}, 'Redeemed on ', channelChip(o.redeemedChannel), ' at ', when(o.redeemedAt)));
     } else if (o.status === 'issued' && eligible && !isPast(o.validUntil)) {
       card.append(el('div', { class: 'actions' }, el('button', {
         type: 'button', data: { key: `redeem:${o.offerId}`, action: 'redeem' }, onclick: (e) => redeem(o.offerId, e.currentTarget),
@@ -195,7 +195,7 @@ function handoffCards() {
     el('div', { class: 'line' }, el('span', { class: 'title' }, `${h.kind} ${h.ref}`), statusChip(h.status), '→ ', h.toTeam),
     el('p', { class: 'meta' }, 'from ', channelChip(h.fromChannel), ' · due ', when(h.dueBy)),
     h.note ? el('p', {}, h.note) : '',
-    h.acceptedBy ? el('p', { class: 'line' }, `${h.status === 'completed' ? 'Done' : 'Accepted'} by ${h.acceptedBy.sub || ''} on `,
+    h.acceptedBy ? el('p', {}, `${h.status === 'completed' ? 'Done' : 'Accepted'} by ${h.acceptedBy.sub || ''} on `,
       channelChip(h.acceptedBy.channel), h.acceptedAt ? ' at ' : '', h.acceptedAt ? when(h.acceptedAt) : '') : '',
     h.outcome ? el('p', { class: 'meta' }, `Outcome: ${h.outcome}`) : ''));
 }

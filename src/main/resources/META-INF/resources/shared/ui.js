@@ -174,7 +174,7 @@ export function changeLabel(change) {
  * (a change re-renders the screen, so the marks are re-applied, not animated once).
  */
 export class Highlights {
-  constructor(onExpire, millis = 3500) { this.items = []; this.onExpire = onExpire; this.millis = millis; }
+  constructor(onExpire, millis = globalThis.OMNICONTEXT_HIGHLIGHT_MS || 3500) { this.items = []; this.onExpire = onExpire; this.millis = millis; }
 
   /** `tag` names the step on the label: the change's version by default, a team feed's seq for team frames. */
   add(change, tag = `v${change.version}`) {
@@ -190,7 +190,7 @@ export class Highlights {
     root.querySelectorAll('.landed-by').forEach((e) => e.remove());
     const now = Date.now();
     this.items = this.items.filter((i) => i.until > now);
-    for (const i of this.items) {
+    for (const i of [...this.items].reverse()) {             // newest first: its label wins where several landed
       const sec = root.querySelector(`[data-section="${i.section}"]`);
       if (!sec) continue;
       const target = (i.ref != null && sec.querySelector(`[data-ref="${CSS.escape(String(i.ref))}"]`)) || sec;

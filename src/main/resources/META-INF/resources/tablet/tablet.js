@@ -179,7 +179,7 @@ function offerCard(o) {
     el('div', { class: 'line' }, el('span', { class: 'title' }, o.title || o.offerId), statusChip(o.status), o.price != null ? `${o.price}` : ''),
     el('p', { class: 'meta' }, 'valid until ', when(o.validUntil)));
   if (o.status === 'redeemed') {
-    card.append(el('p', { class: 'line' }, 'Redeemed on ', channelChip(o.redeemedChannel), ' at ', when(o.redeemedAt)));
+    card.append(el('p', {}, 'Redeemed on ', channelChip(o.redeemedChannel), ' at ', when(o.redeemedAt)));
   } else {
     card.append(el('div', { class: 'actions' }, el('button', {
       type: 'button', data: { key: `redeem:${o.offerId}`, action: 'redeem' }, onclick: (e) => redeem(o, e.currentTarget),
