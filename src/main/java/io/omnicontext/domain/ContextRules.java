@@ -24,6 +24,7 @@ public final class ContextRules {
     List<Change> changes = new ArrayList<>(ops.size());
     List<Commit.TeamEntry> team = new ArrayList<>();
     List<Items.Identity> linked = new ArrayList<>();
+    List<CustomerContext> steps = new ArrayList<>(ops.size());
     for (Op op : ops) {
       CustomerContext next = apply(ctx, op, actor, at);
       List<AttentionItem> attention = Attention.derive(next, ctx.attention(), at);
@@ -33,12 +34,13 @@ public final class ContextRules {
           altered ? attention : null);
       changes.add(change);
       String t = op.team(ctx);
-      if (t != null) team.add(new Commit.TeamEntry(t, change));
+      if (t != null) team.add(new Commit.TeamEntry(t, change, TeamBoard.entry(next, (String) change.data().get("handoffId"))));
+      steps.add(next);
       if (op instanceof ProfileOps.IdentityLink l) linked.add(new Items.Identity(l.type(), l.value(), at));
       if (op instanceof MergeOps.CustomerMerge m) linked.addAll(m.identities());
       ctx = next;
     }
     String adopt = ops.stream().filter(o -> o instanceof MergeOps.CustomerMerge).map(o -> ((MergeOps.CustomerMerge) o).from()).findFirst().orElse(null);
-    return new Commit(current, ctx, changes, team, linked, adopt);
+    return new Commit(current, ctx, changes, team, linked, adopt, steps);
   }
 }

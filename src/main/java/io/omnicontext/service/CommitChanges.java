@@ -11,6 +11,7 @@ import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.domain.TimeRules;
 import io.omnicontext.port.ChangeJournal;
+import io.omnicontext.service.patch.LivePatches;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.JournalOutbox;
 import io.omnicontext.port.ContextStore.VersionMoved;
@@ -39,10 +40,12 @@ public class CommitChanges {
   private final JournalOutbox outbox;
   private final DueSchedule due;
   private final OmnicontextConfig config;
+  private final LivePatches patches;
   private final Clock clock = Clock.systemUTC();
 
   public CommitChanges(ContextStore store, Rehydration contexts, ChangeJournal journal, JournalOutbox outbox, DueSchedule due,
-      OmnicontextConfig config) {
+      OmnicontextConfig config, LivePatches patches) {
+    this.patches = patches;
     this.store = store;
     this.contexts = contexts;
     this.journal = journal;
@@ -76,7 +79,7 @@ public class CommitChanges {
         .chain(loaded -> {
           List<Op> ops = plan.apply(loaded.context());
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
-          Commit commit = ContextRules.commit(loaded.context(), ops, actor, clock.instant());
+          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant()));
           boolean snapshot = snapshotDue(commit);
           return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
               .map(id -> Optional.of(new Committed(commit, id, snapshot)));

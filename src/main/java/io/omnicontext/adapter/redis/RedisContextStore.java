@@ -106,7 +106,8 @@ public class RedisContextStore implements ContextStore {
       TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
       args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
       args.add("{\"type\":\"handoff\",\"team\":" + write(e.team()) + ",\"seq\":");
-      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change()) + "}");
+      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change().staffView())
+          + ",\"item\":" + write(e.item()) + "}");
       args.add(key.customerId() + "/" + handoffId);
       args.add(item == null ? "" : write(item));
     }

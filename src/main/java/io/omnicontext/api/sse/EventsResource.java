@@ -8,8 +8,12 @@ import io.omnicontext.domain.Refusal;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkus.logging.Log;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -29,10 +33,17 @@ import jakarta.ws.rs.sse.Sse;
 public class EventsResource {
   private final Caller caller;
   private final Subscriptions subscriptions;
+  private final int maxQueuedEvents;
+  private final OpenSessions open;
+  private final Draining draining;
 
-  public EventsResource(Caller caller, Subscriptions subscriptions) {
+  public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
+      Draining draining) {
+    this.open = open;
+    this.draining = draining;
     this.caller = caller;
     this.subscriptions = subscriptions;
+    this.maxQueuedEvents = config.push().maxQueuedFrames();
   }
 
   @GET
@@ -43,11 +54,20 @@ public class EventsResource {
     if (!CustomerKey.isCustomerId(customerId) || !p.mayRead(customerId)) throw Refusal.notFound("no customer " + customerId);
     CustomerKey key = p.key(customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
-    return Multi.createFrom().emitter(emitter -> {
-      Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
-      emitter.onTermination(sub::close);
+    if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
+    return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+      SseSession session = new SseSession(emitter, sse, p.audience());
+      Subscription sub = subscriptions.customer(key, session);
+      open.opened(session);
+      emitter.onTermination(() -> {
+        open.closed(session);
+        sub.close();
+      });
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
-    });
+    }, BackPressureStrategy.ERROR)
+        // A reader that stops reading: the stream ends once this many events wait (the browser resumes with Last-Event-ID).
+        .onOverflow().invoke(e -> Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents)).buffer(maxQueuedEvents)
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
   }
 
   private static Long position(String raw) {
@@ -62,7 +82,11 @@ public class EventsResource {
   }
 
   /** Frames as SSE events: subscribed is a comment, a snapshot is event "snapshot", changes carry their version as id. */
-  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience) implements Session {
+  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience)
+      implements Session, OpenSessions.Drainable {
+    @Override
+    public void drain() { emitter.complete(); }
+
     @Override
     public void send(Kind kind, long position, String frame) {
       var event = switch (kind) {

@@ -12,6 +12,7 @@ import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.Presence;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
+import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One WebSocket connection: decodes client frames, keeps its subscriptions (customer or team), the
  * engagements it started (ended when it closes) and closes itself with 4401 when its token expires.
  */
-final class StreamSession implements Session {
+final class StreamSession implements Session, io.omnicontext.service.push.OpenSessions.Drainable {
   private final WebSocketConnection connection;
   private final Principal principal;
   private final Subscriptions subscriptions;
@@ -41,10 +42,12 @@ final class StreamSession implements Session {
   private final Set<Presence.Lease> engagements = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
   private long expiryTimer = -1;
+  private final SendQueue queue;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds) {
     this.connection = connection;
+    this.queue = new SendQueue(bounds, this::slowConsumer);
     this.principal = principal;
     this.subscriptions = subscriptions;
     this.engagementService = engagementService;
@@ -60,9 +63,23 @@ final class StreamSession implements Session {
   @Override public Audience audience() { return principal.audience(); }
 
   @Override
-  public void send(Kind kind, long position, String frame) {
-    connection.sendText(frame).subscribe().with(x -> {}, err -> Log.debugf("send failed connection=%s: %s", connection.id(), err.getMessage()));
+  public void send(Kind kind, long position, String frame) { write(frame); }
+
+  /** Every frame goes through the bounded queue: written now, counted until it is on the wire. */
+  private void write(String frame) {
+    if (!open || !queue.admit(frame)) return;
+    connection.sendText(frame).subscribe().with(x -> queue.written(frame), err -> queue.written(frame));
   }
+
+  /** The client does not read what it is sent: close it (1013, resume later) before its queue grows further. */
+  private void slowConsumer(String why) {
+    Log.infof("closing a slow consumer connection=%s: %s", connection.id(), why);
+    closeWith(CloseCode.RESUME);
+  }
+
+  /** The node drains: the client reconnects elsewhere and resumes with after. */
+  @Override
+  public void drain() { closeWith(CloseCode.RESUME); }
 
   @Override
   public void resync(String reason) {
@@ -177,7 +194,7 @@ final class StreamSession implements Session {
     f.put("type", type);
     f.put("id", id);
     f.putAll(members);
-    connection.sendText(frames.write(f)).subscribe().with(x -> {}, x -> {});
+    write(frames.write(f));
   }
 
   private void error(String id, Refusal r) {

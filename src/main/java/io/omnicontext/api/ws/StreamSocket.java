@@ -5,7 +5,10 @@ import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
+import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -26,8 +29,15 @@ public class StreamSocket {
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
+  private final SendQueue.Bounds bounds;
+  private final OpenSessions open;
+  private final Draining draining;
 
-  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
+  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining) {
+    this.open = open;
+    this.draining = draining;
+    this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
     this.verifier = verifier;
     this.subscriptions = subscriptions;
     this.engagements = engagements;
@@ -37,6 +47,10 @@ public class StreamSocket {
 
   @OnOpen
   public void open(WebSocketConnection connection) {
+    if (draining.draining()) { // this node is going away: reconnect elsewhere
+      connection.close(CloseCode.RESUME.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
     Principal principal;
     try {
       List<String> tokens = new QueryStringDecoder("?" + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query()))
@@ -47,8 +61,9 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds);
     connection.userData().put(SESSION, session);
+    open.opened(session);
     session.start();
   }
 
@@ -61,7 +76,9 @@ public class StreamSocket {
   @OnClose
   public void close(WebSocketConnection connection) {
     StreamSession session = connection.userData().remove(SESSION);
-    if (session != null) session.close();
+    if (session == null) return;
+    open.closed(session);
+    session.close();
   }
 
   @OnError

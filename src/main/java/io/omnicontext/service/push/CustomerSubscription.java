@@ -52,11 +52,11 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
   private Uni<Void> resume(String requestId, long after) {
     return contexts.version(key).chain(current -> {
       if (after > current) return snapshot(requestId); // the client is ahead of what is stored: start over
-      return history.replay(key, after).chain(missed -> {
+      return replay(after).chain(missed -> {
         if (missed.isEmpty()) return snapshot(requestId); // older than the replay window
         synchronized (this) {
           if (closed()) return Uni.createFrom().voidItem();
-          List<Frames.Delivery> replay = frames.deliveries(missed.get());
+          List<Frames.Delivery> replay = missed.get();
           long top = replay.isEmpty() ? current : Math.max(current, replay.get(replay.size() - 1).version());
           session.send(Session.Kind.SUBSCRIBED, top, frames.write(subscribed(requestId, top)));
           goLive(after, replay);
@@ -80,8 +80,11 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
   @Override void send(Frames.Delivery d) { session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience())); }
 
   @Override
-  Uni<Optional<List<Frames.Delivery>>> missedAfter(long version) {
-    return history.replay(key, version).map(missed -> missed.map(frames::deliveries));
+  Uni<Optional<List<Frames.Delivery>>> missedAfter(long version) { return replay(version); }
+
+  /** The changes after a version, decoded and encoded once for every local subscription that asks for them. */
+  private Uni<Optional<List<Frames.Delivery>>> replay(long after) {
+    return hub.sharedRead(Topic.customer(key), after, () -> history.replay(key, after).map(missed -> missed.map(frames::deliveries)));
   }
 
   @Override void leave() { hub.leave(Topic.customer(key), this); }

@@ -6,6 +6,7 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.Redaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,11 +43,16 @@ public class Frames {
     return frame;
   }
 
-  /** The change as the audience may see it: the change itself, or {customerId, version, op: "redacted"}. */
+  /**
+   * The change as the audience may see it: the change itself, or {customerId, version, op: "redacted"};
+   * either way with the audience's live-document patch as `patch` (absent only on changes journaled before
+   * patches existed).
+   */
   @SuppressWarnings("unchecked")
   public Map<String, Object> changeBody(Change change, Audience audience) {
-    return Redaction.change(change, audience)
-        .map(c -> (Map<String, Object>) json.mapper().convertValue(c, Map.class))
+    List<Map<String, Object>> patch = audience == Audience.STAFF ? change.patch() : change.customerPatch();
+    Map<String, Object> body = Redaction.change(change, audience)
+        .map(c -> (Map<String, Object>) json.mapper().convertValue(c.withPatches(null, null), Map.class))
         .orElseGet(() -> {
           Map<String, Object> placeholder = new LinkedHashMap<>();
           placeholder.put("customerId", change.customerId());
@@ -54,6 +60,8 @@ public class Frames {
           placeholder.put("op", "redacted");
           return placeholder;
         });
+    if (patch != null) body.put("patch", patch);
+    return body;
   }
 
   public String write(Object o) { return json.write(o); }

@@ -29,6 +29,11 @@ public class Hub {
   private final JsonCodec json;
   private final Frames frames;
   private final Map<Topic, Set<Subscription>> local = new ConcurrentHashMap<>();
+  /** Reads of a topic's log after a position, shared by the subscriptions that need the same one. */
+  private final SharedReads<Position, Object> logReads = new SharedReads<>();
+
+  /** A topic and a position in it (version or seq). */
+  private record Position(Topic topic, long after) {}
 
   public Hub(ChangeFeed feed, JsonCodec json, Frames frames) {
     this.feed = feed;
@@ -61,6 +66,15 @@ public class Hub {
   }
 
   public int topics() { return local.size(); }
+
+  /**
+   * What a topic's log holds after a position, read once however many local subscriptions ask at the same
+   * time (a reconnect's gap fill, a resume storm).
+   */
+  @SuppressWarnings("unchecked")
+  <T> Uni<T> sharedRead(Topic topic, long after, java.util.function.Supplier<Uni<T>> read) {
+    return (Uni<T>) logReads.get(new Position(topic, after), () -> read.get().map(v -> (Object) v));
+  }
 
   private void publish(Topic topic, String payload) {
     Set<Subscription> subs = local.get(topic);

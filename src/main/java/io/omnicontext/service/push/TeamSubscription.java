@@ -70,7 +70,8 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
 
   @Override
   Uni<Optional<List<SeqFrame>>> missedAfter(long seq) {
-    return teams.after(topic.tenant(), topic.name(), seq).map(f -> f.complete() ? Optional.of(frames(f)) : Optional.empty());
+    return hub.sharedRead(topic, seq, () -> teams.after(topic.tenant(), topic.name(), seq)
+        .map(f -> f.complete() ? Optional.of(frames(f)) : Optional.<List<SeqFrame>>empty()));
   }
 
   @Override void leave() { hub.leave(topic, this); }
