@@ -91,7 +91,7 @@ final class Screen {
     long now = System.nanoTime();
     Frame f;
     try {
-      f = Frame.parse(text);
+      f = Frame.parse(text, true);
     } catch (IllegalArgumentException e) {
       synchronized (this) { if (problem == null) problem = "unreadable frame: " + text.substring(0, Math.min(120, text.length())); }
       return;
