@@ -25,6 +25,9 @@ public class Frames {
 
     public long version() { return change.version(); }
 
+    /** When the change was committed (the server's clock): where push latency is measured from. */
+    public java.time.Instant committedAt() { return change.at(); }
+
     public synchronized String frame(Audience audience) {
       return encoded.computeIfAbsent(audience, a -> write(new ServerFrame.ChangeFrame(changeBody(change, a))));
     }

@@ -1,5 +1,6 @@
 package io.omnicontext.api.sse;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.rest.Caller;
@@ -41,9 +42,11 @@ public class EventsResource {
   private final OpenSessions open;
   private final Draining draining;
   private final Vertx vertx;
+  private final LiveMetrics metrics;
 
   public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
-      Draining draining, Vertx vertx) {
+      Draining draining, Vertx vertx, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.open = open;
     this.draining = draining;
     this.caller = caller;
@@ -61,19 +64,25 @@ public class EventsResource {
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
     if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
     return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-      SseSession session = new SseSession(emitter, sse, p.audience());
+      SseSession session = new SseSession(emitter, sse, p.audience(), metrics);
       Subscription sub = subscriptions.customer(key, session);
       open.opened(session);
+      metrics.connectionOpened(LiveMetrics.Transport.SSE);
       long expiry = vertx.setTimer(untilExpiry(p), id -> expired(emitter, sse));
       emitter.onTermination(() -> {
         vertx.cancelTimer(expiry);
         open.closed(session);
+        metrics.connectionClosed(LiveMetrics.Transport.SSE);
         sub.close();
       });
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
     }, BackPressureStrategy.ERROR)
         // A reader that stops reading: the stream ends once this many events wait (the browser resumes with Last-Event-ID).
-        .onOverflow().invoke(e -> Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents)).buffer(maxQueuedEvents)
+        .onOverflow().invoke(e -> metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL)).buffer(maxQueuedEvents)
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).invoke(() -> {
+          Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents);
+          metrics.slowConsumerClosed();
+        })
         .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
   }
 
@@ -101,7 +110,7 @@ public class EventsResource {
   }
 
   /** Frames as SSE events: subscribed is a comment, a snapshot is event "snapshot", changes carry their version as id. */
-  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience)
+  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience, LiveMetrics metrics)
       implements Session, OpenSessions.Drainable {
     @Override
     public void drain() { emitter.complete(); }
@@ -116,6 +125,7 @@ public class EventsResource {
         default -> sse.newEventBuilder().id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
       };
       emitter.emit(event.build());
+      metrics.frameSent(LiveMetrics.Transport.SSE);
       if (kind == Kind.ERASED) emitter.complete();
     }
 

@@ -1,5 +1,6 @@
 package io.omnicontext.api.ws;
 
+import io.omnicontext.ops.LiveMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
@@ -44,9 +45,11 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   private volatile boolean open = true;
   private long expiryTimer = -1;
   private final SendQueue queue;
+  private final LiveMetrics metrics;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx, SendQueue.Bounds bounds) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.connection = connection;
     this.queue = new SendQueue(bounds, this::slowConsumer);
     this.principal = principal;
@@ -68,13 +71,27 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
 
   /** Every frame goes through the bounded queue: written now, counted until it is on the wire. */
   private void write(String frame) {
-    if (!open || !queue.admit(frame)) return;
-    connection.sendText(frame).subscribe().with(x -> queue.written(frame), err -> queue.written(frame));
+    if (!open) {
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+      return;
+    }
+    if (!queue.admit(frame)) {
+      metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL);
+      return;
+    }
+    connection.sendText(frame).subscribe().with(x -> {
+      queue.written(frame);
+      metrics.frameSent(LiveMetrics.Transport.WEBSOCKET);
+    }, err -> {
+      queue.written(frame);
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+    });
   }
 
   /** The client does not read what it is sent: close it (1013, resume later) before its queue grows further. */
   private void slowConsumer(String why) {
     Log.infof("closing a slow consumer connection=%s: %s", connection.id(), why);
+    metrics.slowConsumerClosed();
     closeWith(CloseCode.RESUME);
   }
 

@@ -1,5 +1,6 @@
 package io.omnicontext.api.ws;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.wire.Frames;
@@ -28,9 +29,11 @@ public class StreamSocket {
   private final SendQueue.Bounds bounds;
   private final OpenSessions open;
   private final Draining draining;
+  private final LiveMetrics metrics;
 
   public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
-      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining) {
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.open = open;
     this.draining = draining;
     this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
@@ -51,9 +54,10 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics);
     connection.userData().put(SESSION, session);
     open.opened(session);
+    metrics.connectionOpened(LiveMetrics.Transport.WEBSOCKET);
     session.start();
   }
 
@@ -68,6 +72,7 @@ public class StreamSocket {
     StreamSession session = connection.userData().remove(SESSION);
     if (session == null) return;
     open.closed(session);
+    metrics.connectionClosed(LiveMetrics.Transport.WEBSOCKET);
     session.close();
   }
 

@@ -1,5 +1,6 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.domain.CustomerKey;
@@ -65,7 +66,11 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
 
   @Override long position(Frames.Delivery d) { return d.version(); }
 
-  @Override void send(Frames.Delivery d) { session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience())); }
+  @Override
+  void send(Frames.Delivery d) {
+    session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience()));
+    hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), java.time.Instant.now()));
+  }
 
   @Override
   Uni<Optional<List<Frames.Delivery>>> missedAfter(long version) { return replay(version); }
@@ -76,6 +81,8 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
   }
 
   @Override void leave() { hub.leave(Topic.customer(key), this); }
+
+  @Override LiveMetrics metrics() { return hub.metrics(); }
 
   @Override String describe() { return "customer " + key.customerId(); }
 

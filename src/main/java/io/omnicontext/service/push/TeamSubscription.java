@@ -1,5 +1,6 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.port.TeamFeed;
@@ -76,6 +77,8 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
   }
 
   @Override void leave() { hub.leave(topic, this); }
+
+  @Override LiveMetrics metrics() { return hub.metrics(); }
 
   @Override String describe() { return "team " + topic.name(); }
 }
