@@ -37,7 +37,9 @@ class HealthIT {
   @Test
   void readiness_is_redis_the_feed_the_journal_and_draining_each_with_its_details() {
     Map<String, JsonNode> ready = checks("/q/health/ready", 200);
-    assertEquals(READINESS.keySet(), ready.keySet(), "the Redis client's own check (with error text) is replaced by ours");
+    // Quarkus' own "Graceful Shutdown" check (on with the shutdown-delay phase the drain uses) goes DOWN with ours
+    assertEquals(READINESS.keySet(), ready.keySet().stream().filter(n -> !n.equals("Graceful Shutdown")).collect(java.util.stream.Collectors.toSet()),
+        "the Redis client's own check (with error text) is replaced by ours");
     for (var expected : READINESS.entrySet()) {
       JsonNode check = ready.get(expected.getKey());
       assertEquals("UP", check.path("status").asText(), check.toString());
