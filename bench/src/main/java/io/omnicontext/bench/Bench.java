@@ -62,6 +62,7 @@ final class Bench {
         what, screens.size(), s, t.subscribed(), t.refused(), t.failed(), allAnswered ? "" : ", some unanswered at the timeout"));
     if (t.refused() > 0 || t.failed() > 0) {
       report.clean = false;
+      report.deliveryClean = false;
       report.notes.add(what + ": screens saw: " + t.problemsLine());
     }
     return s;
@@ -110,6 +111,8 @@ final class Bench {
     row.put("writeFailures", p.failures());
     row.put("writesBehind", p.writesBehind.sum());
     boolean clean = t.clean() && p.writeFailures() == 0 && p.writesBehind.sum() == 0;
+    if (!t.clean()) report.deliveryClean = false;
+    report.framesExpected += t.expected();
     row.put("clean", clean);
     if (!clean) {
       report.clean = false;

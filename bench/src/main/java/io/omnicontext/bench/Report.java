@@ -26,6 +26,10 @@ final class Report {
   String command = "";
   /** The run is clean: nothing lost, duplicated, out of order or refused, no write failed. */
   boolean clean = true;
+  /** Nothing lost, duplicated, out of order or refused (failed writes aside: a 503 under load is an answer). */
+  boolean deliveryClean = true;
+  /** Change frames the screens had to receive: 0 means the run checked nothing. */
+  long framesExpected;
 
   Report(String scenario) { this.scenario = scenario; }
 
