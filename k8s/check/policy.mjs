@@ -3,7 +3,8 @@
 
 const SERVER = { "app.kubernetes.io/name": "omnicontext", "app.kubernetes.io/component": "server" };
 const PROBES = { startupProbe: "/q/health/started", readinessProbe: "/q/health/ready", livenessProbe: "/q/health/live" };
-const HEAP_HEADROOM_MIB = 256; // metaspace, thread stacks, Netty's direct buffers beside the heap
+const HEAP_HEADROOM_MIB = 256;
+const DRAIN_SETTLE = 2; // service/Drain waits up to 2 s after the window for the last closes // metaspace, thread stacks, Netty's direct buffers beside the heap
 
 const of = (docs, kind) => docs.filter((d) => d.kind === kind);
 const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
@@ -42,14 +43,16 @@ function serverRules(docs, d) {
     if (c[probe]?.httpGet?.path !== path) f.push(`${probe} must GET ${path}, found ${c[probe]?.httpGet?.path ?? "none"}`);
   }
   if (!(c.ports ?? []).some((p) => p.containerPort === 8080 && p.name === "http")) f.push("container port 8080 must be named http");
-  // Stopping: preStop, then SIGTERM starts the drain window, then Quarkus' shutdown timeout; all within the grace period.
+  // Stopping: preStop, then SIGTERM drains over the window (in Quarkus' shutdown-delay phase), then the delay and
+  // the shutdown timeout for requests in flight; all within the grace period.
   const sleep = Number(c.lifecycle?.preStop?.exec?.command?.[0] === "sleep" ? c.lifecycle.preStop.exec.command[1] : NaN);
   const drain = seconds(configValue(docs, d, "OMNICONTEXT_DRAIN_WINDOW") ?? "20s");
+  const delay = seconds(configValue(docs, d, "QUARKUS_SHUTDOWN_DELAY") ?? "0s");
   const shutdown = seconds(configValue(docs, d, "QUARKUS_SHUTDOWN_TIMEOUT") ?? "0s");
   const grace = pod.terminationGracePeriodSeconds ?? 30;
   if (Number.isNaN(sleep)) f.push("preStop must be `sleep N` (time for endpoints and the ingress to let go of the pod)");
-  else if (sleep + drain + shutdown > grace) {
-    f.push(`terminationGracePeriodSeconds ${grace} < preStop ${sleep} s + drain window ${drain} s + shutdown ${shutdown} s`);
+  else if (sleep + drain + DRAIN_SETTLE + delay + shutdown > grace) {
+    f.push(`terminationGracePeriodSeconds ${grace} < preStop ${sleep} s + drain window ${drain} s + ${DRAIN_SETTLE} s + shutdown delay ${delay} s + timeout ${shutdown} s`);
   }
   if (pod.securityContext?.runAsNonRoot !== true) f.push("pod securityContext.runAsNonRoot must be true");
   if (c.securityContext?.readOnlyRootFilesystem !== true) f.push("readOnlyRootFilesystem must be true");
@@ -134,10 +137,11 @@ function prodRules(docs) {
     if (!d.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
       f.push(`Deployment ${d.metadata.name}: prod requires hard anti-affinity (one replica per node)`);
     }
-    if (configValue(docs, d, "QUARKUS_REDIS_CLIENT_TYPE") !== "cluster") f.push("prod runs on the Redis Cluster: QUARKUS_REDIS_CLIENT_TYPE=cluster");
   }
   if (!docs.some((d) => d.kind === "Cluster" && d.apiVersion === "postgresql.cnpg.io/v1")) f.push("prod takes PostgreSQL from a CloudNativePG Cluster");
-  if (!docs.some((d) => d.kind === "RedisCluster")) f.push("prod takes Redis from a RedisCluster of the Redis operator");
+  if (!docs.some((d) => d.apiVersion === "redis.redis.opstreelabs.in/v1beta2" && ["Redis", "RedisCluster"].includes(d.kind))) {
+    f.push("prod takes Redis from the OT-Container-Kit Redis operator (a Redis or, once the server runs on a cluster, a RedisCluster)");
+  }
   return f;
 }
 

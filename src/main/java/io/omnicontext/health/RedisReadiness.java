@@ -1,11 +1,11 @@
 package io.omnicontext.health;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import io.smallrye.health.api.AsyncHealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 

@@ -7,6 +7,9 @@ import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -69,6 +72,14 @@ public class PostgresChangeJournal implements ChangeJournal {
     return FreshContext.run(vertx, () -> sessions.withSession(work));
   }
 
+  /**
+   * Hibernate loads and plans its queries on first use, on the event loop; on a busy machine that first use
+   * took seconds. Reading a customer that does not exist at start-up does it before clients arrive.
+   */
+  void warmUp(@Observes StartupEvent e) {
+    head(new CustomerKey("-", "-")).subscribe().with(h -> {}, err -> Log.debugf("journal warm-up skipped: %s", err.getMessage()));
+  }
+
   /** Group commit: concurrent appends share a transaction (see {@link GroupCommit}). */
   @Override
   public Uni<Void> append(List<Entry> entries) { return group.submit(entries); }
@@ -98,6 +109,14 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   private static Uni<Void> batch(SqlConnection conn, String sql, List<Tuple> rows) {
     return rows.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+  }
+
+  @Override
+  public Optional<Refused> refusal(Throwable appendFailure) { return DeadLetters.refusal(appendFailure); }
+
+  @Override
+  public Uni<Void> setAside(Entry entry, Refused why) {
+    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
   }
 
   @Override
@@ -145,6 +164,7 @@ public class PostgresChangeJournal implements ChangeJournal {
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
         .call(() -> s.createMutationQuery("delete from IdentityRow where tenant = :t and customerId = :c")
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(() -> s.createNativeQuery(DeadLetters.ERASE).setParameter(1, key.tenant()).setParameter(2, key.customerId()).executeUpdate())
         .call(removed -> {
           ErasureRow audit = new ErasureRow();
           audit.tenant = key.tenant();
