@@ -63,7 +63,9 @@ export class Node {
     mkdirSync(LOGS, { recursive: true });
     const log = openSync(path.join(LOGS, `${this.name}.log`), 'a');
     const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin/java') : 'java';
-    this.process = spawn(java, ['-Xmx256m', '-jar', JAR], {
+    // the shared test database may hold newer migrations of branches not merged here: ignore them, as in a rolling deploy
+    const flyway = '-Dquarkus.flyway.validate-on-migrate=false';
+    this.process = spawn(java, ['-Xmx256m', flyway, '-jar', JAR], {
       stdio: ['ignore', log, log],
       env: {
         ...process.env,
