@@ -137,10 +137,11 @@ function prodRules(docs) {
     if (!d.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
       f.push(`Deployment ${d.metadata.name}: prod requires hard anti-affinity (one replica per node)`);
     }
-    if (configValue(docs, d, "QUARKUS_REDIS_CLIENT_TYPE") !== "cluster") f.push("prod runs on the Redis Cluster: QUARKUS_REDIS_CLIENT_TYPE=cluster");
   }
   if (!docs.some((d) => d.kind === "Cluster" && d.apiVersion === "postgresql.cnpg.io/v1")) f.push("prod takes PostgreSQL from a CloudNativePG Cluster");
-  if (!docs.some((d) => d.kind === "RedisCluster")) f.push("prod takes Redis from a RedisCluster of the Redis operator");
+  if (!docs.some((d) => d.apiVersion === "redis.redis.opstreelabs.in/v1beta2" && ["Redis", "RedisCluster"].includes(d.kind))) {
+    f.push("prod takes Redis from the OT-Container-Kit Redis operator (a Redis or, once the server runs on a cluster, a RedisCluster)");
+  }
   return f;
 }
 

@@ -20,6 +20,7 @@ const modules = join(here, "node_modules"); // npm ci --prefix k8s/check (bin/k8
 /** Operators' resources we reference and why their schema is not checked here. */
 const CUSTOM = {
   "postgresql.cnpg.io/v1/Cluster": "CloudNativePG's CRD schema is not published on a reachable registry",
+  "redis.redis.opstreelabs.in/v1beta2/Redis": "the OT-Container-Kit Redis operator's CRD schema is not published on a reachable registry",
   "redis.redis.opstreelabs.in/v1beta2/RedisCluster": "the OT-Container-Kit Redis operator's CRD schema is not published on a reachable registry",
   "monitoring.coreos.com/v1/ServiceMonitor": "the Prometheus Operator's CRD schema is not published on a reachable registry",
   "monitoring.coreos.com/v1/PrometheusRule": "the Prometheus Operator's CRD schema is not published on a reachable registry",

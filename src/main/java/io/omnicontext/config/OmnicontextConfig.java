@@ -30,6 +30,75 @@ public interface OmnicontextConfig {
 
   Journal journal();
 
+  Limits limits();
+
+  /** How large a request and a context may grow (docs/limits.md); refusals are 400 validation_failed or 413 too_large. */
+  interface Limits {
+    /** Most ops one request may carry (at most 500). */
+    @WithDefault("100")
+    int opsPerRequest();
+
+    /** Most top-level profile fields. */
+    @WithDefault("200")
+    int profileKeys();
+
+    /** How deeply a profile value may nest objects and arrays. */
+    @WithDefault("8")
+    int profileDepth();
+
+    @WithDefault("200")
+    int preferences();
+
+    @WithDefault("500")
+    int notes();
+
+    @WithDefault("200")
+    int appointments();
+
+    @WithDefault("200")
+    int reservations();
+
+    @WithDefault("200")
+    int cases();
+
+    @WithDefault("1000")
+    int engagements();
+
+    @WithDefault("200")
+    int handoffs();
+
+    @WithDefault("50")
+    int identities();
+
+    @WithDefault("200")
+    int offers();
+
+    /** Largest context document (its JSON, UTF-8). */
+    @WithDefault("1048576")
+    int documentBytes();
+
+    /** Largest single change (its JSON, UTF-8, attention included). */
+    @WithDefault("262144")
+    int changeBytes();
+
+    /**
+     * Largest sum of the changes of one request (what its answer, the Redis log, the push and the journal
+     * carry); each change that alters attention carries the whole list, so many ops on a busy context add up.
+     */
+    @WithDefault("1048576")
+    int commitBytes();
+
+    /** Times of ops (at, until, dueBy, validUntil) must lie within this many years of now (and within 1970..9999). */
+    @WithDefault("100")
+    int yearsAround();
+
+    /** The same limits as the pure rules take them. */
+    default io.omnicontext.domain.Limits rules() {
+      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), preferences(), notes(), appointments(),
+          reservations(), cases(), engagements(), handoffs(), identities(), offers(), yearsAround());
+    }
+  }
+
   /** When a write is acknowledged: after PostgreSQL has it too, or after the Redis commit. */
   enum Durability { JOURNAL, REDIS }
 
@@ -111,6 +180,14 @@ public interface OmnicontextConfig {
     /** A request holding an Idempotency-Key gives it up after this long if it never answered (node died). */
     @WithDefault("30s")
     Duration idempotencyLease();
+
+    /** Longest a hold on customers (a merge) lasts if its node dies before letting go. */
+    @WithDefault("30s")
+    Duration lockLease();
+
+    /** Longest a merge waits for another one holding the same customers before it answers `unavailable`. */
+    @WithDefault("10s")
+    Duration lockWait();
 
     /** Reconnect delay of the pub/sub connection after it dropped. */
     @WithDefault("250ms")

@@ -59,7 +59,7 @@ final class MoreScenarios {
           + " CAP_SYS_RESOURCE), and the node and the generator each need one per socket: measured %,d", count, fdLimit, fdLimit - 2_000));
       count = fdLimit - 2_000;
     }
-    r.column("step", "step", 0).column("sockets", "sockets", 0).column("subscribed", "subscribed", 0).column("refused", "refused", 0)
+    r.column("step", "step", 0).column("sockets", "sockets open", 0).column("subscribed", "subscribed", 0).column("refused", "refused", 0)
         .column("openSeconds", "open s", 1).column("opensPerS", "opens/s", 0).column("heapMiB", "heap after GC MiB", 1)
         .column("rssMiB", "RSS MiB", 1).column("heapKiBPerSocket", "heap KiB/socket", 1).column("rssKiBPerSocket", "RSS KiB/socket", 1)
         .column("lost", "lost", 0).column("duplicated", "dup", 0).column("outOfOrder", "out of order", 0)
@@ -114,12 +114,13 @@ final class MoreScenarios {
   private static Map<String, Object> memoryRow(String step, int sockets, Totals t, long heapKiB, long rssKiB, long heap0, long rss0) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("step", step);
-    row.put("sockets", sockets);
+    row.put("sockets", t.connected());
+    row.put("asked", sockets);
     row.put("subscribed", t.subscribed());
     row.put("refused", t.refused() + t.failed());
     row.put("heapMiB", heapKiB / 1024.0);
     row.put("rssMiB", rssKiB / 1024.0);
-    long live = Math.max(1, t.subscribed());
+    long live = Math.max(1, t.connected());   // an open socket holds its memory, subscribed or refused
     row.put("heapKiBPerSocket", sockets == 0 ? Double.NaN : (heapKiB - heap0) / (double) live);
     row.put("rssKiBPerSocket", sockets == 0 ? Double.NaN : (rssKiB - rss0) / (double) live);
     return row;

@@ -20,7 +20,7 @@ final class Screen {
   record Endpoint(Vertx vertx, WebSocketClient client, String host, int port, String token) {}
 
   /** What a screen saw, read once the scenario has quiesced. */
-  record Tally(boolean subscribed, long refusals, boolean failed, long expected, long received, long lost,
+  record Tally(boolean connected, boolean subscribed, long refusals, boolean failed, long expected, long received, long lost,
                long duplicated, long outOfOrder, long serverCloses, long resumeSnapshots, String problem) {}
 
   final Customer customer;
@@ -91,7 +91,7 @@ final class Screen {
     long now = System.nanoTime();
     Frame f;
     try {
-      f = Frame.parse(text);
+      f = Frame.parse(text, true);
     } catch (IllegalArgumentException e) {
       synchronized (this) { if (problem == null) problem = "unreadable frame: " + text.substring(0, Math.min(120, text.length())); }
       return;
@@ -212,7 +212,8 @@ final class Screen {
     boolean sub = base0 >= 0;
     long expected = sub ? Math.max(0, expectedUpTo - base0) : 0;
     long have = sub && expected > 0 ? seen.get(1, (int) expected + 1).cardinality() : 0;
-    return new Tally(sub, refusals, state == State.FAILED && !sub, expected, received, expected - have,
+    boolean connected = socket != null && (state == State.SUBSCRIBING || state == State.LIVE || state == State.REFUSED);
+    return new Tally(connected, sub, refusals, state == State.FAILED && !sub, expected, received, expected - have,
         duplicated, outOfOrder, serverCloses, resumeSnapshots, problem);
   }
 }

@@ -102,7 +102,7 @@ final class Writer {
             return null;
           }
           long at = System.nanoTime();
-          Frame answer = Frame.parse(b.toString());
+          Frame answer = Frame.parse(b.toString(), true);
           Phase.record(phase.rest, at - sent);
           phase.writesOk.increment();
           if (trackVersions) c.answered(answer.version, sent, phase);

@@ -112,6 +112,14 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   @Override
+  public Optional<Refused> refusal(Throwable appendFailure) { return DeadLetters.refusal(appendFailure); }
+
+  @Override
+  public Uni<Void> setAside(Entry entry, Refused why) {
+    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
+  }
+
+  @Override
   public Uni<Head> head(CustomerKey key) {
     return inSession(s -> s.createSelectionQuery(
             "from SnapshotRow where tenant = :t and customerId = :c", SnapshotRow.class)
@@ -156,6 +164,7 @@ public class PostgresChangeJournal implements ChangeJournal {
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
         .call(() -> s.createMutationQuery("delete from IdentityRow where tenant = :t and customerId = :c")
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(() -> s.createNativeQuery(DeadLetters.ERASE).setParameter(1, key.tenant()).setParameter(2, key.customerId()).executeUpdate())
         .call(removed -> {
           ErasureRow audit = new ErasureRow();
           audit.tenant = key.tenant();

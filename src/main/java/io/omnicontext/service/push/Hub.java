@@ -1,5 +1,8 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.config.JsonCodec;
@@ -35,7 +38,10 @@ public class Hub {
   /** A topic and a position in it (version or seq). */
   private record Position(Topic topic, long after) {}
 
-  public Hub(ChangeFeed feed, JsonCodec json, Frames frames) {
+  private final LiveMetrics metrics;
+
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.feed = feed;
     this.json = json;
     this.frames = frames;
@@ -66,6 +72,8 @@ public class Hub {
   }
 
   public int topics() { return local.size(); }
+
+  LiveMetrics metrics() { return metrics; }
 
   /**
    * What a topic's log holds after a position, read once however many local subscriptions ask at the same
