@@ -3,6 +3,8 @@ package io.omnicontext.api.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.limits.RateLimits;
+import io.omnicontext.api.limits.TokenBucket;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
@@ -41,9 +43,15 @@ final class StreamSession implements Session {
   private final Set<Presence.Lease> engagements = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
   private long expiryTimer = -1;
+  private final RateLimits limits;
+  private final TokenBucket frameRate;
+  private final TokenBucket refusals;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx) {
+      Frames frames, Vertx vertx, RateLimits limits) {
+    this.limits = limits;
+    this.frameRate = limits.connectionFrames();
+    this.refusals = limits.connectionRefusals();
     this.connection = connection;
     this.principal = principal;
     this.subscriptions = subscriptions;
@@ -59,6 +67,8 @@ final class StreamSession implements Session {
 
   @Override public Audience audience() { return principal.audience(); }
 
+  Principal principal() { return principal; }
+
   @Override
   public void send(Kind kind, long position, String frame) {
     connection.sendText(frame).subscribe().with(x -> {}, err -> Log.debugf("send failed connection=%s: %s", connection.id(), err.getMessage()));
@@ -71,6 +81,10 @@ final class StreamSession implements Session {
   }
 
   void handle(String text) {
+    if (!admitted()) {
+      rateLimited(text);
+      return;
+    }
     JsonNode frame;
     try {
       frame = frames.read(text, JsonNode.class);
@@ -78,7 +92,7 @@ final class StreamSession implements Session {
       error(null, new Refusal(Reason.BAD_REQUEST, "a frame must be one JSON object"));
       return;
     }
-    String id = frame.path("id").isValueNode() ? frame.path("id").asText() : null;
+    String id = idOf(frame);
     try {
       switch (frame.path("type").asText("")) {
         case "subscribe" -> subscribe(id, frame);
@@ -94,9 +108,36 @@ final class StreamSession implements Session {
     }
   }
 
+  /** Within this connection's frame rate and its token's (omnicontext.limits.ws.*)? */
+  private boolean admitted() {
+    long now = System.nanoTime();
+    return frameRate.take(now) == 0 && limits.wsFrame(principal);
+  }
+
+  /** Answers rate_limited while the refusal allowance lasts; a connection that keeps going past it is closed with 4403. */
+  private void rateLimited(String text) {
+    if (refusals.take(System.nanoTime()) != 0) {
+      Log.infof("closing connection=%s: rate limit exceeded", connection.id());
+      closeWith(CloseCode.RATE_LIMITED);
+      return;
+    }
+    String id;
+    try {
+      id = idOf(frames.read(text, JsonNode.class));
+    } catch (RuntimeException e) {
+      id = null;
+    }
+    error(id, new Refusal(Reason.RATE_LIMITED, "this connection sends frames faster than allowed; slow down or it is closed"));
+  }
+
+  private static String idOf(JsonNode frame) { return frame.path("id").isValueNode() ? frame.path("id").asText() : null; }
+
   private void subscribe(String id, JsonNode frame) {
     Long after = after(frame);
     String topic = topicOf(frame);
+    if (!subscribed.containsKey(topic) && subscribed.size() >= limits.maxSubscriptions()) {
+      throw new Refusal(Reason.RATE_LIMITED, "a connection holds at most " + limits.maxSubscriptions() + " subscriptions; unsubscribe first");
+    }
     Subscription old = subscribed.remove(topic);
     if (old != null) old.close();
     Subscription sub;

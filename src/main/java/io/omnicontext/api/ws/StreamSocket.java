@@ -1,6 +1,7 @@
 package io.omnicontext.api.ws;
 
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.service.push.Frames;
 import io.omnicontext.service.push.Subscriptions;
@@ -22,8 +23,10 @@ public class StreamSocket {
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
+  private final RateLimits limits;
 
-  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx) {
+  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx, RateLimits limits) {
+    this.limits = limits;
     this.subscriptions = subscriptions;
     this.engagements = engagements;
     this.frames = frames;
@@ -37,7 +40,11 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx);
+    if (!limits.connectionOpened(principal)) {
+      connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, limits);
     connection.userData().put(SESSION, session);
     session.start();
   }
@@ -51,7 +58,10 @@ public class StreamSocket {
   @OnClose
   public void close(WebSocketConnection connection) {
     StreamSession session = connection.userData().remove(SESSION);
-    if (session != null) session.close();
+    if (session != null) {
+      session.close();
+      limits.connectionClosed(session.principal());
+    }
   }
 
   @OnError
