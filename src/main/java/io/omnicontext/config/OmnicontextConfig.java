@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every omnicontext.* key; README's configuration table lists them with their environment variables. */
@@ -32,8 +33,66 @@ public interface OmnicontextConfig {
 
   Limits limits();
 
-  /** How large a request and a context may grow (docs/limits.md); refusals are 400 validation_failed or 413 too_large. */
+  /**
+   * How large a request and a context may grow (docs/limits.md; refusals are 400 validation_failed or 413 too_large),
+   * and the abuse limits under ws and rest (docs/security.md). Abuse counters are per node: a caller spread over N
+   * nodes gets up to N times these. Rates are sustained per second; a burst is what may arrive at once.
+   */
   interface Limits {
+    Ws ws();
+
+    Rest rest();
+
+    interface Ws {
+      /**
+       * Origins a browser page may open the WebSocket from (scheme://host[:port], comma-separated). Empty: any origin.
+       * A handshake without Origin (not a browser) is always let through; the token is what authenticates.
+       */
+      Optional<List<String>> allowedOrigins();
+
+      /** Subscriptions (customers, teams, reach) one connection may hold at once. */
+      @WithDefault("256")
+      int maxSubscriptions();
+
+      /** Frames per second one connection may send. */
+      @WithDefault("50")
+      double messagesPerSecond();
+
+      @WithDefault("100")
+      int messageBurst();
+
+      /** Frames per second one token may send over all its connections (on a node). */
+      @WithDefault("100")
+      double tokenMessagesPerSecond();
+
+      @WithDefault("200")
+      int tokenMessageBurst();
+
+      /** rate_limited answers a connection may collect (refilling one per second) before it is closed with 4403. */
+      @WithDefault("20")
+      int refusalsBeforeClose();
+
+      /** WebSocket connections one token may hold open (on a node); one more is closed with 4403. */
+      @WithDefault("32")
+      int connectionsPerToken();
+    }
+
+    interface Rest {
+      /** Writes (POST, DELETE) per second of one customer token; more are 429 rate_limited with Retry-After. */
+      @WithDefault("5")
+      double customerWritesPerSecond();
+
+      @WithDefault("20")
+      int customerWriteBurst();
+
+      /** Writes per second of one staff token (agent, supervisor, integration). */
+      @WithDefault("200")
+      double staffWritesPerSecond();
+
+      @WithDefault("400")
+      int staffWriteBurst();
+    }
+
     /** Most ops one request may carry (at most 500). */
     @WithDefault("100")
     int opsPerRequest();

@@ -222,6 +222,18 @@ final class Client {
       return id;
     }
 
+    /** Sends a frame if the socket still takes one (a flood test sends until the server closes). */
+    void trySend(Map<String, Object> frame) {
+      try {
+        send(frame);
+      } catch (AssertionError closedMeanwhile) {
+        // the server closed the connection: closedWith() says how
+      }
+    }
+
+    /** "code reason" once the server closed the connection, else null. */
+    String closedWith() { return closed; }
+
     /** Subscribes to a customer and waits for subscribed (and the snapshot): returns the frame index after them. */
     int subscribe(String customerId) {
       String id = send(Map.of("type", "subscribe", "customerId", customerId));

@@ -4,6 +4,8 @@ import io.omnicontext.ops.LiveMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.limits.RateLimits;
+import io.omnicontext.api.limits.TokenBucket;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
@@ -46,10 +48,16 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   private long expiryTimer = -1;
   private final SendQueue queue;
   private final LiveMetrics metrics;
+  private final RateLimits limits;
+  private final TokenBucket frameRate;
+  private final TokenBucket refusals;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics, RateLimits limits) {
     this.metrics = metrics;
+    this.limits = limits;
+    this.frameRate = limits.connectionFrames();
+    this.refusals = limits.connectionRefusals();
     this.connection = connection;
     this.queue = new SendQueue(bounds, this::slowConsumer);
     this.principal = principal;
@@ -65,6 +73,8 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   }
 
   @Override public Audience audience() { return principal.audience(); }
+
+  Principal principal() { return principal; }
 
   @Override
   public void send(Kind kind, long position, String frame) { write(frame); }
@@ -106,6 +116,10 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   }
 
   void handle(String text) {
+    if (!admitted()) {
+      rateLimited(text);
+      return;
+    }
     JsonNode frame;
     try {
       frame = frames.read(text, JsonNode.class);
@@ -113,7 +127,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
       error(null, new Refusal(Reason.BAD_REQUEST, "a frame must be one JSON object"));
       return;
     }
-    String id = frame.path("id").isValueNode() ? frame.path("id").asText() : null;
+    String id = idOf(frame);
     try {
       switch (frame.path("type").asText("")) {
         case "subscribe" -> subscribe(id, frame);
@@ -129,9 +143,36 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     }
   }
 
+  /** Within this connection's frame rate and its token's (omnicontext.limits.ws.*)? */
+  private boolean admitted() {
+    long now = System.nanoTime();
+    return frameRate.take(now) == 0 && limits.wsFrame(principal);
+  }
+
+  /** Answers rate_limited while the refusal allowance lasts; a connection that keeps going past it is closed with 4403. */
+  private void rateLimited(String text) {
+    if (refusals.take(System.nanoTime()) != 0) {
+      Log.infof("closing connection=%s: rate limit exceeded", connection.id());
+      closeWith(CloseCode.RATE_LIMITED);
+      return;
+    }
+    String id;
+    try {
+      id = idOf(frames.read(text, JsonNode.class));
+    } catch (RuntimeException e) {
+      id = null;
+    }
+    error(id, new Refusal(Reason.RATE_LIMITED, "this connection sends frames faster than allowed; slow down or it is closed"));
+  }
+
+  private static String idOf(JsonNode frame) { return frame.path("id").isValueNode() ? frame.path("id").asText() : null; }
+
   private void subscribe(String id, JsonNode frame) {
     Long after = after(frame);
     String topic = topicOf(frame);
+    if (!subscribed.containsKey(topic) && subscribed.size() >= limits.maxSubscriptions()) {
+      throw new Refusal(Reason.RATE_LIMITED, "a connection holds at most " + limits.maxSubscriptions() + " subscriptions; unsubscribe first");
+    }
     Subscription old = subscribed.remove(topic);
     if (old != null) old.close();
     Subscription sub;

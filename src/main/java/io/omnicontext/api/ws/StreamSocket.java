@@ -2,6 +2,7 @@ package io.omnicontext.api.ws;
 
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.service.Engagements;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.service.push.SendQueue;
@@ -30,12 +31,14 @@ public class StreamSocket {
   private final OpenSessions open;
   private final Draining draining;
   private final LiveMetrics metrics;
+  private final RateLimits limits;
 
   public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
-      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics) {
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics, RateLimits limits) {
     this.metrics = metrics;
     this.open = open;
     this.draining = draining;
+    this.limits = limits;
     this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
     this.subscriptions = subscriptions;
     this.engagements = engagements;
@@ -54,7 +57,11 @@ public class StreamSocket {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics);
+    if (!limits.connectionOpened(principal)) {
+      connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics, limits);
     connection.userData().put(SESSION, session);
     open.opened(session);
     metrics.connectionOpened(LiveMetrics.Transport.WEBSOCKET);
@@ -74,6 +81,7 @@ public class StreamSocket {
     open.closed(session);
     metrics.connectionClosed(LiveMetrics.Transport.WEBSOCKET);
     session.close();
+    limits.connectionClosed(session.principal());
   }
 
   @OnError
