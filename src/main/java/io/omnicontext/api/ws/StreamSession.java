@@ -2,6 +2,7 @@ package io.omnicontext.api.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
@@ -188,7 +189,7 @@ final class StreamSession implements Session {
   }
 
   void failed(Throwable t) {
-    Log.debugf("connection=%s error: %s", connection.id(), t.toString());
+    Log.debugf("connection=%s error: %s", connection.id(), LogSafe.failure(t)); // a decoder's message may quote the frame
   }
 
   private void closeWith(CloseCode code) {
