@@ -55,9 +55,9 @@ need_java() {
   fi
 }
 
-# ensure_jar: build the runnable jar if it is missing or older than pom.xml or anything under src/.
+# ensure_jar: build the runnable jar if it is missing or older than pom.xml or anything under src/ (npm's node_modules aside).
 ensure_jar() {
-  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then return 0; fi
+  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -name node_modules -prune -o -newer "$JAR" -print -quit)" ]; then return 0; fi
   say "building $JAR (./mvnw -B package -DskipTests)"
   (cd "$ROOT" && ./mvnw -B package -DskipTests)
   touch "$JAR"                                         # the jar is now newer than its sources

@@ -133,9 +133,40 @@ public interface OmnicontextConfig {
     /** Most outbox entries one relay step moves. */
     @WithDefault("100")
     int relayBatch();
+
+    /**
+     * In `journal` durability readiness is DOWN while more commits than this wait in the outbox. The lag is
+     * shared by every replica, so they turn DOWN together: size it to what the relays catch up in about a minute.
+     */
+    @WithDefault("50000")
+    long maxReadyLag();
+  }
+
+  Drain drain();
+
+  interface Drain {
+    /**
+     * Draining (SIGTERM): readiness is DOWN at once, and the node's WebSockets are closed with 1013 spread
+     * over this window, so their clients do not all come back in the same second.
+     */
+    @WithDefault("20s")
+    Duration window();
   }
 
   Sweep sweep();
+
+  Push push();
+
+  /** Each connection's outbound queue: a client that stops reading is closed (1013, resume later) before it passes these. */
+  interface Push {
+    /** Frames written to a connection and not yet on the wire. */
+    @WithDefault("4096")
+    int maxQueuedFrames();
+
+    /** Bytes (characters) of frames written to a connection and not yet on the wire. */
+    @WithDefault("4194304")
+    long maxQueuedBytes();
+  }
 
   interface Redis {
     /** Changes (and team frames) kept in Redis per customer (per team) for resume and history. */
@@ -150,9 +181,27 @@ public interface OmnicontextConfig {
     @WithDefault("30s")
     Duration idempotencyLease();
 
+    /** Longest a hold on customers (a merge) lasts if its node dies before letting go. */
+    @WithDefault("30s")
+    Duration lockLease();
+
+    /** Longest a merge waits for another one holding the same customers before it answers `unavailable`. */
+    @WithDefault("10s")
+    Duration lockWait();
+
     /** Reconnect delay of the pub/sub connection after it dropped. */
-    @WithDefault("500ms")
+    @WithDefault("250ms")
     Duration feedReconnect();
+
+    /**
+     * Sharded pub/sub (SSUBSCRIBE/SPUBLISH) for the change feed; unset: on when quarkus.redis.client-type=cluster.
+     * Redis 7 has it in standalone mode too.
+     */
+    Optional<Boolean> shardedPubsub();
+
+    /** How long a subscribe waits for the pub/sub connection while it (re)connects before it answers `unavailable`. */
+    @WithDefault("5s")
+    Duration feedWait();
   }
 
   interface Sweep {

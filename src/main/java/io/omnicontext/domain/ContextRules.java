@@ -33,6 +33,7 @@ public final class ContextRules {
     List<Change> changes = new ArrayList<>(ops.size());
     List<Commit.TeamEntry> team = new ArrayList<>();
     List<Items.Identity> linked = new ArrayList<>();
+    List<CustomerContext> steps = new ArrayList<>(ops.size());
     String adopt = null;
     for (Op op : ops) {
       refuseIfMerged(draft);
@@ -41,7 +42,10 @@ public final class ContextRules {
       boolean altered = attention.update(draft);
       Change change = new Change(current.customerId(), ++version, op.name(), op.data(), actor, at, altered ? attention.list() : null);
       changes.add(change);
-      if (t != null) team.add(new Commit.TeamEntry(t, change));
+      // the context right after this op, as a value (the draft goes on changing): what its patches are computed from
+      CustomerContext step = draft.copy().withAttention(attention.list()).withVersion(version);
+      steps.add(step);
+      if (t != null) team.add(new Commit.TeamEntry(t, change, TeamBoard.entry(step, (String) change.data().get("handoffId"))));
       if (op instanceof ProfileOps.IdentityLink l) linked.add(new Items.Identity(l.type(), l.value(), at));
       if (op instanceof MergeOps.CustomerMerge m) {
         linked.addAll(m.identities());
@@ -50,7 +54,7 @@ public final class ContextRules {
     }
     CustomerContext after = draft.withAttention(attention.list()).withVersion(version);
     limits.check(current, after);
-    return new Commit(current, after, changes, team, linked, adopt);
+    return new Commit(current, after, changes, team, linked, adopt, steps);
   }
 
   private static void refuseIfMerged(CustomerContext context) {

@@ -43,6 +43,14 @@ public final class OpParser {
 
   private OpParser() {}
 
+  /** Every op a change may carry: the clients', the server's time-driven ones and the merges'. */
+  public static java.util.Set<String> names() {
+    var names = new java.util.TreeSet<String>(READERS.keySet());
+    names.addAll(SERVER_OPS.keySet());
+    names.addAll(MergeOps.REPLAY.keySet());
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
   /** The op of a journaled change, to replay it (rehydration): client and server ops alike. */
   public static Op replay(String op, Map<String, Object> data) {
     Function<Fields, Op> reader = READERS.getOrDefault(op, SERVER_OPS.getOrDefault(op, MergeOps.REPLAY.get(op)));

@@ -1,7 +1,6 @@
 package io.omnicontext.service;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.JournalOutbox;
@@ -32,21 +31,19 @@ public class JournalRelay {
   private final Vertx vertx;
   private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicLong lag = new AtomicLong();
-  private final Counter setAside;
+  private final LiveMetrics metrics;
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
   private volatile boolean postgresUp = true;
   private volatile long lastPing;
   private volatile String lastError;
   private Periodic steps;
 
-  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, MeterRegistry metrics) {
+  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, LiveMetrics metrics) {
     this.outbox = outbox;
     this.journal = journal;
     this.config = config;
     this.vertx = vertx;
-    metrics.gauge("omnicontext.journal.lag", lag);
-    this.setAside = Counter.builder("omnicontext.journal.relay.errors")
-        .description("Outbox entries PostgreSQL refused for good, set aside in journal_dead_letter").register(metrics);
+    this.metrics = metrics;
   }
 
   void start(@Observes StartupEvent e) {
@@ -98,7 +95,7 @@ public class JournalRelay {
   private Uni<Void> setAside(ChangeJournal.Entry entry, ChangeJournal.Refused why) {
     var changes = entry.changes();
     return postgres(journal.setAside(entry, why)).invoke(() -> {
-      setAside.increment();
+      metrics.relayError();
       // The code only: PostgreSQL's message may quote a value; the dead letter row keeps it.
       Log.errorf("journal: PostgreSQL refused an outbox entry (%s); set aside in journal_dead_letter tenant=%s customer=%s v=%d..%d",
           why.code(), entry.key().tenant(), entry.key().customerId(), changes.get(0).version(), changes.get(changes.size() - 1).version());
@@ -130,6 +127,7 @@ public class JournalRelay {
   }
 
   private void down(Throwable err) {
+    metrics.storeError(LiveMetrics.Store.POSTGRES);
     if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
     postgresUp = false;
     lastError = String.valueOf(err.getMessage());

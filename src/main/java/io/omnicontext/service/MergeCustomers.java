@@ -9,7 +9,9 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.MergeOps;
 import io.omnicontext.domain.Op;
 import io.omnicontext.domain.ProfileOps;
+import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.CustomerLocks;
 import io.omnicontext.port.ContextStore.Loaded;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -30,21 +32,40 @@ public class MergeCustomers {
   private final Rehydration contexts;
   private final CommitChanges commits;
   private final ReadContext reads;
+  private final CustomerLocks locks;
   private final OmnicontextConfig config;
 
-  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, OmnicontextConfig config) {
+  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks, OmnicontextConfig config) {
     this.contexts = contexts;
     this.commits = commits;
     this.reads = reads;
+    this.locks = locks;
     this.config = config;
   }
 
-  /** The survivor's merge commit, or empty when the duplicate was already folded into it. */
+  /**
+   * The survivor's merge commit, or empty when the duplicate was already folded into it. Both customers are held
+   * for the whole merge, so opposite merges (A from B, B from A) run one after the other and the second finds its
+   * survivor tombstoned: never both tombstoned.
+   */
   public Uni<Optional<Commit>> merge(CustomerKey survivor, String from, Actor actor) {
     if (!CustomerKey.isCustomerId(from)) throw Refusal.invalid("from must be a customer id");
     if (from.equals(survivor.customerId())) throw Refusal.invalid("a customer cannot be merged into itself");
     CustomerKey duplicate = new CustomerKey(survivor.tenant(), from);
-    return contexts.load(duplicate).chain(loaded -> {
+    return locks.holding(List.of(survivor, duplicate), () -> mergeHeld(survivor, duplicate, actor))
+        .onFailure(CustomerLocks.Busy.class).transform(e -> new Refusal(Reason.UNAVAILABLE,
+            "another merge of customer " + survivor.customerId() + " or " + from + " is running; retry"));
+  }
+
+  private Uni<Optional<Commit>> mergeHeld(CustomerKey survivor, CustomerKey duplicate, Actor actor) {
+    String from = duplicate.customerId();
+    return contexts.load(survivor).chain(s -> {
+      String survivorInto = s.context().mergedInto();
+      if (survivorInto != null) {
+        throw Refusal.invalidState("customer " + survivor.customerId() + " was merged into " + survivorInto + "; merge into that one");
+      }
+      return contexts.load(duplicate);
+    }).chain(loaded -> {
       CustomerContext dup = loaded.context();
       if (dup.version() == 0) throw Refusal.notFound("customer " + from + " has no committed change");
       if (dup.mergedInto() != null && !dup.mergedInto().equals(survivor.customerId())) {

@@ -206,6 +206,9 @@ final class Client {
       return null;
     }
 
+    /** "code reason" once the server closed the connection, else null. */
+    String closedWith() { return closed; }
+
     /** Sends a frame; returns its id. */
     String send(Map<String, Object> frame) {
       String id = "r" + (++requests);

@@ -18,8 +18,12 @@ final class Tokens {
 
   /** role: agent, supervisor, integration or customer. */
   static String mint(String tenant, String role, String sub, String channel, String customerId) {
+    return mint(tenant, role, sub, channel, customerId, System.currentTimeMillis() / 1000 + 600);
+  }
+
+  /** A token expiring at exp (epoch seconds). */
+  static String mint(String tenant, String role, String sub, String channel, String customerId, long exp) {
     String groups = role.equals("supervisor") ? "[\"agent\",\"supervisor\"]" : "[\"" + role + "\"]";
-    long exp = System.currentTimeMillis() / 1000 + 600;
     String claims = "{\"sub\":\"" + sub + "\",\"tenant\":\"" + tenant + "\",\"groups\":" + groups + ",\"channel\":\"" + channel
         + "\",\"exp\":" + exp + (customerId == null ? "" : ",\"customer_id\":\"" + customerId + "\"") + "}";
     return signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims);

@@ -15,6 +15,8 @@ import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.Topic;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -30,8 +32,10 @@ public class RedisContextStore implements ContextStore {
   private final RedisScripts scripts;
   private final JsonCodec json;
   private final OmnicontextConfig config;
+  private final Frames frames;
 
-  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config) {
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames) {
+    this.frames = frames;
     this.redis = redis;
     this.scripts = scripts;
     this.json = json;
@@ -86,7 +90,7 @@ public class RedisContextStore implements ContextStore {
     args.add(RedisKeys.channel(Topic.customer(key)));
     args.add("[" + String.join(",", changeJson) + "]");
     args.add(Integer.toString(config.redis().logWindow()));
-    args.add(idempotency == null ? "" : write(new StoredAnswer(idempotency.fingerprint(), "done", idempotency.status(), idempotency.body())));
+    args.add(idempotency == null ? "" : write(StoredAnswer.done(idempotency)));
     args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));
     args.add(Integer.toString(changeJson.size()));
     args.add(Integer.toString(commit.linked().size()));
@@ -107,8 +111,8 @@ public class RedisContextStore implements ContextStore {
       String handoffId = (String) e.change().data().get("handoffId");
       TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
       args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
-      args.add("{\"type\":\"handoff\",\"team\":" + write(e.team()) + ",\"seq\":");
-      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change()) + "}");
+      // the script numbers the frame: it gets the encoded frame split around its seq
+      args.addAll(frames.teamFrameAroundSeq(new ServerFrame.Handoff(e.team(), Long.MIN_VALUE, key.customerId(), e.change().staffView(), e.item())));
       args.add(key.customerId() + "/" + handoffId);
       args.add(item == null ? "" : write(item));
     }
@@ -205,7 +209,13 @@ public class RedisContextStore implements ContextStore {
   public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot) {}
 
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
-  public record StoredAnswer(String fp, String state, Integer status, String body) {}
+  public record StoredAnswer(String fp, String state, Integer status, String body, String customerBody) {
+    static StoredAnswer pending(String fingerprint) { return new StoredAnswer(fingerprint, "pending", null, null, null); }
+
+    static StoredAnswer done(IdempotencyStore.Record r) {
+      return new StoredAnswer(r.fingerprint(), "done", r.status(), r.staffBody(), r.customerBody());
+    }
+  }
 
   String write(Object o) { return json.write(o); }
 
