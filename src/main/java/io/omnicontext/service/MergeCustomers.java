@@ -1,7 +1,9 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.Commit;
+import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.MergeOps;
@@ -15,6 +17,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,12 +33,14 @@ public class MergeCustomers {
   private final CommitChanges commits;
   private final ReadContext reads;
   private final CustomerLocks locks;
+  private final OmnicontextConfig config;
 
-  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks) {
+  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks, OmnicontextConfig config) {
     this.contexts = contexts;
     this.commits = commits;
     this.reads = reads;
     this.locks = locks;
+    this.config = config;
   }
 
   /**
@@ -66,11 +71,24 @@ public class MergeCustomers {
       if (dup.mergedInto() != null && !dup.mergedInto().equals(survivor.customerId())) {
         throw Refusal.invalidState("customer " + from + " was already merged into " + dup.mergedInto());
       }
-      return tombstone(duplicate, survivor, actor)
+      return refuseIfTooLarge(survivor, dup, actor)
+          .chain(() -> tombstone(duplicate, survivor, actor))
           .chain(tomb -> commits.commitPlanned(survivor,
               ctx -> ctx.mergedFrom().contains(from) ? List.<Op>of() : List.<Op>of(MergeOps.CustomerMerge.of(tomb)), actor, null))
           .invoke(c -> c.ifPresent(x -> Log.infof("merged tenant=%s from=%s into=%s v=%d", survivor.tenant(), from, survivor.customerId(), x.lastVersion())));
     });
+  }
+
+  /**
+   * The survivor's merge computed once without committing: a merge the limits refuse (too many items
+   * together) is refused before the duplicate is tombstoned, not between the two commits.
+   */
+  private Uni<Void> refuseIfTooLarge(CustomerKey survivor, CustomerContext dup, Actor actor) {
+    return contexts.load(survivor).invoke(loaded -> {
+      if (!loaded.context().mergedFrom().contains(dup.customerId())) {
+        ContextRules.commit(loaded.context(), List.of(MergeOps.CustomerMerge.of(dup)), actor, Instant.now(), config.limits().rules());
+      }
+    }).replaceWithVoid();
   }
 
   /** identity.link with "merge": true first merges the identity's current customer into this one. */

@@ -103,4 +103,24 @@ class LimitsIT {
     assertTrue(committed >= 180 && committed < 300, committed + " notes of 4000 characters went in before 1 MiB");
     assertEquals(committed, crm.context(customer).path("version").asLong());
   }
+
+  @Test
+  void a_merge_the_limits_refuse_is_413_and_leaves_the_duplicate_untouched() {
+    Nodes.Node small = Nodes.startExtra("limits-small", Map.of("OMNICONTEXT_LIMITS_NOTES", "3"));
+    try {
+      Client staff = new Client(small, Tokens.mint(tenant, "agent", "agent-1", "voice", null));
+      String survivor = Tokens.newId("keep"), duplicate = Tokens.newId("dup");
+      for (String c : List.of(survivor, duplicate)) {
+        staff.commit(c, List.of(Map.of("op", "note.add", "noteId", c + "-1", "text", "one", "visibility", "customer"),
+            Map.of("op", "note.add", "noteId", c + "-2", "text", "two", "visibility", "customer")));
+      }
+      Client.Answer merged = staff.send("POST", "/v1/customers/" + survivor + "/merge", Map.of("from", duplicate));
+      assertEquals(413, merged.status(), merged.body().toString());
+      assertEquals("too_large", merged.body().path("code").asText());
+      assertTrue(staff.context(duplicate).path("mergedInto").isNull(), "the duplicate was not tombstoned");
+      assertEquals(200, staff.post(duplicate, List.of(Map.of("op", "profile.set", "fields", Map.of("still", "writable")))).status());
+    } finally {
+      small.process().destroy();
+    }
+  }
 }

@@ -68,6 +68,7 @@ final class Nodes {
       pb.environment().put("QUARKUS_REDIS_HOSTS", REDIS);
       pb.environment().put("OMNICONTEXT_JWT_SECRET", SECRET);
       pb.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", POSTGRES);
+      pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", env("QUARKUS_DATASOURCE_PASSWORD", "omnicontext")); // prod requires it
       pb.environment().putAll(env);
       return new Node(name, pb.start(), URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {

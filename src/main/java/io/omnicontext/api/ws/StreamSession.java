@@ -6,6 +6,7 @@ import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.api.limits.TokenBucket;
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
@@ -250,7 +251,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   }
 
   void failed(Throwable t) {
-    Log.debugf("connection=%s error: %s", connection.id(), t.toString());
+    Log.debugf("connection=%s error: %s", connection.id(), LogSafe.failure(t)); // a decoder's message may quote the frame
   }
 
   private void closeWith(CloseCode code) {

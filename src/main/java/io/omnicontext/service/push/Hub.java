@@ -6,6 +6,7 @@ import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.config.JsonCodec;
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Change;
 import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.Topic;
@@ -95,7 +96,7 @@ public class Hub {
       }
       message = topic.team() ? teamFrame(payload) : frames.deliveries(json.read(payload, CHANGES));
     } catch (RuntimeException e) {
-      Log.errorf("feed message on %s not understood: %s", topic, e.getMessage());
+      Log.errorf("feed message on %s not understood: %s", topic, LogSafe.failure(e)); // the message may quote the payload
       return;
     }
     subs.forEach(s -> s.deliver(message));
