@@ -7,9 +7,6 @@ import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
 import io.smallrye.mutiny.Uni;
-import io.quarkus.logging.Log;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -72,14 +70,6 @@ public class PostgresChangeJournal implements ChangeJournal {
     return FreshContext.run(vertx, () -> sessions.withSession(work));
   }
 
-  /**
-   * Hibernate loads and plans its queries on first use, on the event loop; on a busy machine that first use
-   * took seconds. Reading a customer that does not exist at start-up does it before clients arrive.
-   */
-  void warmUp(@Observes StartupEvent e) {
-    head(new CustomerKey("-", "-")).subscribe().with(h -> {}, err -> Log.debugf("journal warm-up skipped: %s", err.getMessage()));
-  }
-
   /** Group commit: concurrent appends share a transaction (see {@link GroupCommit}). */
   @Override
   public Uni<Void> append(List<Entry> entries) { return group.submit(entries); }
@@ -119,41 +109,42 @@ public class PostgresChangeJournal implements ChangeJournal {
     return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
   }
 
+  // The reads on the live path (rehydration's check, history past Redis' window, resolve) are prepared SQL on the
+  // reactive client like the appends: no HQL to parse on an event loop, no session per call.
+  private static final String SNAPSHOT = "SELECT version, context_json FROM context_snapshot WHERE tenant = $1 AND customer_id = $2";
+  private static final String CHANGES_AFTER = """
+      SELECT change_json FROM change_journal WHERE tenant = $1 AND customer_id = $2 AND version > $3 ORDER BY version LIMIT $4""";
+  private static final String RESOLVE = "SELECT customer_id FROM identity_link WHERE tenant = $1 AND kind = $2 AND value = $3";
+
   @Override
   public Uni<Head> head(CustomerKey key) {
-    return inSession(s -> s.createSelectionQuery(
-            "from SnapshotRow where tenant = :t and customerId = :c", SnapshotRow.class)
-        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).getSingleResultOrNull()
-        .chain(snap -> {
-          long from = snap == null ? 0 : snap.version;
-          return rows(s, key, from, Integer.MAX_VALUE).map(later -> new Head(
-              Optional.ofNullable(snap).map(r -> json.read(r.contextJson, CustomerContext.class)), later));
-        }));
+    return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(key.tenant(), key.customerId())).chain(snaps -> {
+      var it = snaps.iterator();
+      Row snap = it.hasNext() ? it.next() : null;
+      long from = snap == null ? 0 : snap.getLong("version");
+      return after(key, from, Integer.MAX_VALUE).map(later -> new Head(
+          Optional.ofNullable(snap).map(r -> json.read(r.getString("context_json"), CustomerContext.class)), later));
+    });
   }
 
   @Override
   public Uni<List<Change>> after(CustomerKey key, long after, int limit) {
-    return inSession(s -> rows(s, key, after, limit));
-  }
-
-  private Uni<List<Change>> rows(Mutiny.Session s, CustomerKey key, long after, int limit) {
-    return s.createSelectionQuery("from JournalRow where tenant = :t and customerId = :c and version > :v order by version", JournalRow.class)
-        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).setParameter("v", after)
-        .setMaxResults(limit).getResultList()
-        .map(rows -> rows.stream().map(r -> json.read(r.changeJson, Change.class)).toList());
+    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit)).map(rows -> {
+      List<Change> out = new ArrayList<>(rows.size());
+      for (Row r : rows) out.add(json.read(r.getString("change_json"), Change.class));
+      return out;
+    });
   }
 
   @Override
-  public Uni<Void> ping() {
-    return inSession(s -> s.createSelectionQuery("select 1", Integer.class).getSingleResult()).replaceWithVoid();
-  }
+  public Uni<Void> ping() { return pool.query("SELECT 1").execute().replaceWithVoid(); }
 
   @Override
   public Uni<Optional<String>> resolve(String tenant, String type, String value) {
-    return inSession(s -> s.createSelectionQuery(
-            "from IdentityRow where tenant = :t and kind = :k and value = :v", IdentityRow.class)
-        .setParameter("t", tenant).setParameter("k", type).setParameter("v", value).getSingleResultOrNull()
-        .map(r -> Optional.ofNullable(r).map(row -> row.customerId)));
+    return pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, type, value)).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? Optional.of(it.next().getString("customer_id")) : Optional.<String>empty();
+    });
   }
 
   @Override
