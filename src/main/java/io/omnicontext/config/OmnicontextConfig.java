@@ -29,11 +29,14 @@ public interface OmnicontextConfig {
 
   Redis redis();
 
+  Journal journal();
+
   Limits limits();
 
   /**
-   * Abuse limits (docs/security.md). Counters are per node: a caller spread over N nodes gets up to N times these.
-   * Rates are sustained per second; a burst is what may arrive at once before the rate applies.
+   * How large a request and a context may grow (docs/limits.md; refusals are 400 validation_failed or 413 too_large),
+   * and the abuse limits under ws and rest (docs/security.md). Abuse counters are per node: a caller spread over N
+   * nodes gets up to N times these. Rates are sustained per second; a burst is what may arrive at once.
    */
   interface Limits {
     Ws ws();
@@ -89,9 +92,71 @@ public interface OmnicontextConfig {
       @WithDefault("400")
       int staffWriteBurst();
     }
-  }
 
-  Journal journal();
+    /** Most ops one request may carry (at most 500). */
+    @WithDefault("100")
+    int opsPerRequest();
+
+    /** Most top-level profile fields. */
+    @WithDefault("200")
+    int profileKeys();
+
+    /** How deeply a profile value may nest objects and arrays. */
+    @WithDefault("8")
+    int profileDepth();
+
+    @WithDefault("200")
+    int preferences();
+
+    @WithDefault("500")
+    int notes();
+
+    @WithDefault("200")
+    int appointments();
+
+    @WithDefault("200")
+    int reservations();
+
+    @WithDefault("200")
+    int cases();
+
+    @WithDefault("1000")
+    int engagements();
+
+    @WithDefault("200")
+    int handoffs();
+
+    @WithDefault("50")
+    int identities();
+
+    @WithDefault("200")
+    int offers();
+
+    /** Largest context document (its JSON, UTF-8). */
+    @WithDefault("1048576")
+    int documentBytes();
+
+    /** Largest single change (its JSON, UTF-8, attention included). */
+    @WithDefault("262144")
+    int changeBytes();
+
+    /**
+     * Largest sum of the changes of one request (what its answer, the Redis log, the push and the journal
+     * carry); each change that alters attention carries the whole list, so many ops on a busy context add up.
+     */
+    @WithDefault("1048576")
+    int commitBytes();
+
+    /** Times of ops (at, until, dueBy, validUntil) must lie within this many years of now (and within 1970..9999). */
+    @WithDefault("100")
+    int yearsAround();
+
+    /** The same limits as the pure rules take them. */
+    default io.omnicontext.domain.Limits rules() {
+      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), preferences(), notes(), appointments(),
+          reservations(), cases(), engagements(), handoffs(), identities(), offers(), yearsAround());
+    }
+  }
 
   /** When a write is acknowledged: after PostgreSQL has it too, or after the Redis commit. */
   enum Durability { JOURNAL, REDIS }
@@ -127,9 +192,40 @@ public interface OmnicontextConfig {
     /** Most outbox entries one relay step moves. */
     @WithDefault("100")
     int relayBatch();
+
+    /**
+     * In `journal` durability readiness is DOWN while more commits than this wait in the outbox. The lag is
+     * shared by every replica, so they turn DOWN together: size it to what the relays catch up in about a minute.
+     */
+    @WithDefault("50000")
+    long maxReadyLag();
+  }
+
+  Drain drain();
+
+  interface Drain {
+    /**
+     * Draining (SIGTERM): readiness is DOWN at once, and the node's WebSockets are closed with 1013 spread
+     * over this window, so their clients do not all come back in the same second.
+     */
+    @WithDefault("20s")
+    Duration window();
   }
 
   Sweep sweep();
+
+  Push push();
+
+  /** Each connection's outbound queue: a client that stops reading is closed (1013, resume later) before it passes these. */
+  interface Push {
+    /** Frames written to a connection and not yet on the wire. */
+    @WithDefault("4096")
+    int maxQueuedFrames();
+
+    /** Bytes (characters) of frames written to a connection and not yet on the wire. */
+    @WithDefault("4194304")
+    long maxQueuedBytes();
+  }
 
   interface Redis {
     /** Changes (and team frames) kept in Redis per customer (per team) for resume and history. */
@@ -153,8 +249,18 @@ public interface OmnicontextConfig {
     Duration lockWait();
 
     /** Reconnect delay of the pub/sub connection after it dropped. */
-    @WithDefault("500ms")
+    @WithDefault("250ms")
     Duration feedReconnect();
+
+    /**
+     * Sharded pub/sub (SSUBSCRIBE/SPUBLISH) for the change feed; unset: on when quarkus.redis.client-type=cluster.
+     * Redis 7 has it in standalone mode too.
+     */
+    Optional<Boolean> shardedPubsub();
+
+    /** How long a subscribe waits for the pub/sub connection while it (re)connects before it answers `unavailable`. */
+    @WithDefault("5s")
+    Duration feedWait();
   }
 
   interface Sweep {

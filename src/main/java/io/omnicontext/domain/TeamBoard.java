@@ -13,7 +13,13 @@ public final class TeamBoard {
   /** The board item for a hand-off after a commit, or null when it no longer waits (accepted, completed). */
   public static Item item(CustomerContext c, String handoffId) {
     Handoff h = c.handoffs().get(handoffId);
-    if (h == null || !h.waiting()) return null;
+    return h == null || !h.waiting() ? null : entry(c, handoffId);
+  }
+
+  /** The hand-off's entry as a board lists it, whatever its status (a team frame's `item`); null if there is no such hand-off. */
+  public static Item entry(CustomerContext c, String handoffId) {
+    Handoff h = handoffId == null ? null : c.handoffs().get(handoffId);
+    if (h == null) return null;
     return new Item(c.customerId(), h.handoffId(), h.kind(), h.ref(), h.status(), h.dueBy(), summary(c, h),
         h.fromChannel(), h.note());
   }

@@ -11,7 +11,10 @@ import java.util.function.BiConsumer;
  */
 public interface ChangeFeed {
 
-  /** Completes once the server confirmed the subscription. */
+  /**
+   * Completes once the server confirmed the subscription, so nothing published later is missed. While the
+   * feed (re)connects it waits, bounded; it fails with {@link Down} only when Redis stays unreachable.
+   */
   Uni<Void> follow(Topic topic);
 
   Uni<Void> unfollow(Topic topic);
@@ -27,6 +30,9 @@ public interface ChangeFeed {
 
   /** Whether the feed's connection is up (readiness). */
   boolean connected();
+
+  /** How often the feed lost its connection since start (a metric; rare when Redis stays up). */
+  long reconnects();
 
   /** The feed's connection is down: callers answer `unavailable` and retry. */
   final class Down extends RuntimeException {

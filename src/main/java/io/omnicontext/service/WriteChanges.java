@@ -8,7 +8,7 @@ import io.omnicontext.domain.Op;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.service.IdempotentCommit.Reply;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -71,7 +71,7 @@ public class WriteChanges {
     return answer(c.after().customerId(), c.lastVersion(), c.changes().stream().map(ch -> frames.changeBody(ch, audience)).toList());
   }
 
-  private Reply answer(String customerId, long version, List<Map<String, Object>> changes) {
+  private Reply answer(String customerId, long version, List<?> changes) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("customerId", customerId);
     body.put("version", version);

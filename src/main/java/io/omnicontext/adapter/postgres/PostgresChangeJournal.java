@@ -7,6 +7,9 @@ import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +17,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -23,29 +30,36 @@ import org.hibernate.reactive.mutiny.Mutiny;
  */
 @ApplicationScoped
 public class PostgresChangeJournal implements ChangeJournal {
+  // Written through the reactive client's pipelined batches ($n placeholders), in one transaction per group.
   private static final String INSERT_CHANGE = """
       INSERT INTO change_journal (tenant, customer_id, version, op, change_json, committed_at)
-      SELECT ?1, ?2, ?3, ?4, ?5, ?6
-      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?7 AND e.erased_at >= ?6)
+      SELECT $1, $2, $3, $4, $5, $6
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = $1 AND e.subject_hash = $7 AND e.erased_at >= $6)
       ON CONFLICT DO NOTHING""";
   private static final String INSERT_IDENTITY = """
       INSERT INTO identity_link (tenant, kind, value, customer_id)
-      SELECT ?1, ?2, ?3, ?4
-      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?5 AND e.erased_at >= ?6)
+      SELECT $1, $2, $3, $4
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = $1 AND e.subject_hash = $5 AND e.erased_at >= $6)
       ON CONFLICT (tenant, kind, value) DO UPDATE SET customer_id = excluded.customer_id""";
   private static final String UPSERT_SNAPSHOT = """
       INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at)
-      SELECT ?1, ?2, ?3, ?4, ?5
-      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = ?1 AND e.subject_hash = ?6 AND e.erased_at >= ?5)
+      SELECT $1, $2, $3, $4, $5
+      WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = $1 AND e.subject_hash = $6 AND e.erased_at >= $5)
       ON CONFLICT (tenant, customer_id) DO UPDATE SET version = excluded.version, context_json = excluded.context_json,
         taken_at = excluded.taken_at WHERE context_snapshot.version < excluded.version""";
+  /** Most journal entries written in one group transaction; how many group transactions run at once. */
+  private static final int GROUP_BATCH = 256;
+  private static final int GROUPS_IN_FLIGHT = 4;
 
   private final Mutiny.SessionFactory sessions;
+  private final Pool pool;
   private final JsonCodec json;
   private final Vertx vertx;
+  private final GroupCommit<Entry> group = new GroupCommit<>(this::write, GROUP_BATCH, GROUPS_IN_FLIGHT);
 
-  public PostgresChangeJournal(Mutiny.SessionFactory sessions, JsonCodec json, Vertx vertx) {
+  public PostgresChangeJournal(Mutiny.SessionFactory sessions, Pool pool, JsonCodec json, Vertx vertx) {
     this.sessions = sessions;
+    this.pool = pool;
     this.json = json;
     this.vertx = vertx;
   }
@@ -58,35 +72,51 @@ public class PostgresChangeJournal implements ChangeJournal {
     return FreshContext.run(vertx, () -> sessions.withSession(work));
   }
 
+  /**
+   * Hibernate loads and plans its queries on first use, on the event loop; on a busy machine that first use
+   * took seconds. Reading a customer that does not exist at start-up does it before clients arrive.
+   */
+  void warmUp(@Observes StartupEvent e) {
+    head(new CustomerKey("-", "-")).subscribe().with(h -> {}, err -> Log.debugf("journal warm-up skipped: %s", err.getMessage()));
+  }
+
+  /** Group commit: concurrent appends share a transaction (see {@link GroupCommit}). */
   @Override
-  public Uni<Void> append(List<Entry> entries) {
-    if (entries.isEmpty()) return Uni.createFrom().voidItem();
-    return inTransaction(s -> {
-      Uni<Void> all = Uni.createFrom().voidItem();
-      for (Entry e : entries) {
-        String subject = subjectHash(e.key());
-        for (Change c : e.changes()) {
-          String changeJson = json.write(c);
-          all = all.chain(() -> s.createNativeQuery(INSERT_CHANGE)
-              .setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId()).setParameter(3, c.version())
-              .setParameter(4, c.op()).setParameter(5, changeJson).setParameter(6, utc(c.at())).setParameter(7, subject)
-              .executeUpdate().replaceWithVoid());
-        }
-        var committedAt = utc(e.changes().get(e.changes().size() - 1).at());
-        for (Identity id : e.linked()) {
-          all = all.chain(() -> s.createNativeQuery(INSERT_IDENTITY).setParameter(1, e.key().tenant()).setParameter(2, id.type())
-              .setParameter(3, id.value()).setParameter(4, e.key().customerId()).setParameter(5, subject).setParameter(6, committedAt)
-              .executeUpdate().replaceWithVoid());
-        }
-        if (e.snapshot() != null) {
-          all = all.chain(() -> s.createNativeQuery(UPSERT_SNAPSHOT).setParameter(1, e.key().tenant()).setParameter(2, e.key().customerId())
-              .setParameter(3, e.snapshot().version()).setParameter(4, json.write(e.snapshot())).setParameter(5, committedAt)
-              .setParameter(6, subject)
-              .executeUpdate().replaceWithVoid());
-        }
+  public Uni<Void> append(List<Entry> entries) { return group.submit(entries); }
+
+  /** One transaction: every change row, identity and snapshot of the entries, each kind as one pipelined batch. */
+  private Uni<Void> write(List<Entry> entries) {
+    List<Tuple> changes = new ArrayList<>();
+    List<Tuple> identities = new ArrayList<>();
+    List<Tuple> snapshots = new ArrayList<>();
+    for (Entry e : entries) {
+      String tenant = e.key().tenant();
+      String customer = e.key().customerId();
+      String subject = subjectHash(e.key());
+      for (Change c : e.changes()) {
+        changes.add(Tuple.from(List.<Object>of(tenant, customer, c.version(), c.op(), json.write(c), utc(c.at()), subject)));
       }
-      return all;
-    });
+      OffsetDateTime committedAt = utc(e.changes().get(e.changes().size() - 1).at());
+      for (Identity id : e.linked()) identities.add(Tuple.from(List.<Object>of(tenant, id.type(), id.value(), customer, subject, committedAt)));
+      if (e.snapshot() != null) {
+        snapshots.add(Tuple.from(List.<Object>of(tenant, customer, e.snapshot().version(), json.write(e.snapshot()), committedAt, subject)));
+      }
+    }
+    return pool.withTransaction(conn -> batch(conn, INSERT_CHANGE, changes)
+        .chain(() -> batch(conn, INSERT_IDENTITY, identities))
+        .chain(() -> batch(conn, UPSERT_SNAPSHOT, snapshots)));
+  }
+
+  private static Uni<Void> batch(SqlConnection conn, String sql, List<Tuple> rows) {
+    return rows.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+  }
+
+  @Override
+  public Optional<Refused> refusal(Throwable appendFailure) { return DeadLetters.refusal(appendFailure); }
+
+  @Override
+  public Uni<Void> setAside(Entry entry, Refused why) {
+    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
   }
 
   @Override
@@ -134,6 +164,7 @@ public class PostgresChangeJournal implements ChangeJournal {
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
         .call(() -> s.createMutationQuery("delete from IdentityRow where tenant = :t and customerId = :c")
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(() -> s.createNativeQuery(DeadLetters.ERASE).setParameter(1, key.tenant()).setParameter(2, key.customerId()).executeUpdate())
         .call(removed -> {
           ErasureRow audit = new ErasureRow();
           audit.tenant = key.tenant();

@@ -31,10 +31,11 @@ public class RedisScripts {
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
   private final Map<String, String> shas = new ConcurrentHashMap<>();
 
-  public RedisScripts(ReactiveRedisDataSource redis) {
+  public RedisScripts(ReactiveRedisDataSource redis, RedisTopology topology) {
     this.redis = redis;
     for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE)) {
-      String body = read(name);
+      // The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs SPUBLISH.
+      String body = topology.shardedPubSub() ? read(name).replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : read(name);
       bodies.put(name, body);
       shas.put(name, RedisKeys.sha1(body));
     }

@@ -15,7 +15,7 @@ import io.omnicontext.service.IdempotentCommit.Reply;
 import io.omnicontext.service.ReadContext;
 import io.omnicontext.service.ReadHistory;
 import io.omnicontext.service.WriteChanges;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -176,7 +176,7 @@ public class CustomersResource {
       }
       expectedVersion = ((Number) expected).longValue();
     }
-    return new Request(OpParser.parse(m.get("ops")), expectedVersion);
+    return new Request(OpParser.parse(m.get("ops"), config.limits().rules(), java.time.Instant.now()), expectedVersion);
   }
 
   /** A refusal as the reply an Idempotency-Key keeps for its retries. */

@@ -1,5 +1,6 @@
 package io.omnicontext.api.sse;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.rest.Caller;
@@ -9,8 +10,12 @@ import io.omnicontext.domain.Refusal;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,11 +38,20 @@ import java.time.Instant;
 public class EventsResource {
   private final Caller caller;
   private final Subscriptions subscriptions;
+  private final int maxQueuedEvents;
+  private final OpenSessions open;
+  private final Draining draining;
   private final Vertx vertx;
+  private final LiveMetrics metrics;
 
-  public EventsResource(Caller caller, Subscriptions subscriptions, Vertx vertx) {
+  public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
+      Draining draining, Vertx vertx, LiveMetrics metrics) {
+    this.metrics = metrics;
+    this.open = open;
+    this.draining = draining;
     this.caller = caller;
     this.subscriptions = subscriptions;
+    this.maxQueuedEvents = config.push().maxQueuedFrames();
     this.vertx = vertx;
   }
 
@@ -48,15 +62,28 @@ public class EventsResource {
     Principal p = caller.get();
     CustomerKey key = AccessPolicy.customer(p, customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
-    return Multi.createFrom().emitter(emitter -> {
-      Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
+    if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
+    return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+      SseSession session = new SseSession(emitter, sse, p.audience(), metrics);
+      Subscription sub = subscriptions.customer(key, session);
+      open.opened(session);
+      metrics.connectionOpened(LiveMetrics.Transport.SSE);
       long expiry = vertx.setTimer(untilExpiry(p), id -> expired(emitter, sse));
       emitter.onTermination(() -> {
         vertx.cancelTimer(expiry);
+        open.closed(session);
+        metrics.connectionClosed(LiveMetrics.Transport.SSE);
         sub.close();
       });
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
-    });
+    }, BackPressureStrategy.ERROR)
+        // A reader that stops reading: the stream ends once this many events wait (the browser resumes with Last-Event-ID).
+        .onOverflow().invoke(e -> metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL)).buffer(maxQueuedEvents)
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).invoke(() -> {
+          Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents);
+          metrics.slowConsumerClosed();
+        })
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
   }
 
   private static long untilExpiry(Principal p) { return Math.max(1, Duration.between(Instant.now(), p.expiresAt()).toMillis()); }
@@ -83,7 +110,11 @@ public class EventsResource {
   }
 
   /** Frames as SSE events: subscribed is a comment, a snapshot is event "snapshot", changes carry their version as id. */
-  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience) implements Session {
+  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience, LiveMetrics metrics)
+      implements Session, OpenSessions.Drainable {
+    @Override
+    public void drain() { emitter.complete(); }
+
     @Override
     public void send(Kind kind, long position, String frame) {
       var event = switch (kind) {
@@ -94,6 +125,7 @@ public class EventsResource {
         default -> sse.newEventBuilder().id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
       };
       emitter.emit(event.build());
+      metrics.frameSent(LiveMetrics.Transport.SSE);
       if (kind == Kind.ERASED) emitter.complete();
     }
 

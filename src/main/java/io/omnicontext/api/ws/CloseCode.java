@@ -23,4 +23,8 @@ public enum CloseCode {
   }
 
   public CloseReason reason() { return new CloseReason(code, reason); }
+
+  public int code() { return code; }
+
+  public String text() { return reason; }
 }

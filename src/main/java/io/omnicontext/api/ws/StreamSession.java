@@ -1,5 +1,6 @@
 package io.omnicontext.api.ws;
 
+import io.omnicontext.ops.LiveMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
@@ -13,7 +14,9 @@ import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.Presence;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
+import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
@@ -32,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One WebSocket connection: decodes client frames, keeps its subscriptions (customer or team), the
  * engagements it started (ended when it closes) and closes itself with 4401 when its token expires.
  */
-final class StreamSession implements Session {
+final class StreamSession implements Session, io.omnicontext.service.push.OpenSessions.Drainable {
   private final WebSocketConnection connection;
   private final Principal principal;
   private final Subscriptions subscriptions;
@@ -43,16 +46,20 @@ final class StreamSession implements Session {
   private final Set<Presence.Lease> engagements = ConcurrentHashMap.newKeySet();
   private volatile boolean open = true;
   private long expiryTimer = -1;
+  private final SendQueue queue;
+  private final LiveMetrics metrics;
   private final RateLimits limits;
   private final TokenBucket frameRate;
   private final TokenBucket refusals;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx, RateLimits limits) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics, RateLimits limits) {
+    this.metrics = metrics;
     this.limits = limits;
     this.frameRate = limits.connectionFrames();
     this.refusals = limits.connectionRefusals();
     this.connection = connection;
+    this.queue = new SendQueue(bounds, this::slowConsumer);
     this.principal = principal;
     this.subscriptions = subscriptions;
     this.engagementService = engagementService;
@@ -70,9 +77,37 @@ final class StreamSession implements Session {
   Principal principal() { return principal; }
 
   @Override
-  public void send(Kind kind, long position, String frame) {
-    connection.sendText(frame).subscribe().with(x -> {}, err -> Log.debugf("send failed connection=%s: %s", connection.id(), err.getMessage()));
+  public void send(Kind kind, long position, String frame) { write(frame); }
+
+  /** Every frame goes through the bounded queue: written now, counted until it is on the wire. */
+  private void write(String frame) {
+    if (!open) {
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+      return;
+    }
+    if (!queue.admit(frame)) {
+      metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL);
+      return;
+    }
+    connection.sendText(frame).subscribe().with(x -> {
+      queue.written(frame);
+      metrics.frameSent(LiveMetrics.Transport.WEBSOCKET);
+    }, err -> {
+      queue.written(frame);
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+    });
   }
+
+  /** The client does not read what it is sent: close it (1013, resume later) before its queue grows further. */
+  private void slowConsumer(String why) {
+    Log.infof("closing a slow consumer connection=%s: %s", connection.id(), why);
+    metrics.slowConsumerClosed();
+    closeWith(CloseCode.RESUME);
+  }
+
+  /** The node drains: the client reconnects elsewhere and resumes with after. */
+  @Override
+  public void drain() { closeWith(CloseCode.RESUME); }
 
   @Override
   public void resync(String reason) {
@@ -97,7 +132,7 @@ final class StreamSession implements Session {
       switch (frame.path("type").asText("")) {
         case "subscribe" -> subscribe(id, frame);
         case "unsubscribe" -> unsubscribe(id, frame);
-        case "ping" -> control("pong", id, Map.of());
+        case "ping" -> write(frames.write(new ServerFrame.Pong(id)));
         case "engage" -> engage(id, frame);
         default -> throw Refusal.badRequest("unknown frame type \"" + frame.path("type").asText("") + "\" (subscribe, unsubscribe, ping, engage)");
       }
@@ -158,11 +193,9 @@ final class StreamSession implements Session {
     String topic = topicOf(frame);
     Subscription sub = subscribed.remove(topic);
     if (sub != null) sub.close();
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (frame.has("team")) body.put("team", frame.path("team").asText());
-    else body.put("customerId", frame.path("customerId").asText());
-    if (frame.has("reach")) body.put("reach", frame.path("reach"));
-    control("unsubscribed", id, body);
+    boolean team = frame.has("team");
+    write(frames.write(new ServerFrame.Unsubscribed(id, team ? null : frame.path("customerId").asText(),
+        team ? frame.path("team").asText() : null, frame.has("reach") ? frame.path("reach") : null)));
   }
 
   /** "c:<id>", "t:<team>" or "r:<id>:<purpose>:<channel>", validated and authorized by the access policy. */
@@ -212,19 +245,8 @@ final class StreamSession implements Session {
     commit.changes().forEach(c -> send(Kind.CHANGE, c.version(), frames.delivery(c).frame(audience())));
   }
 
-  private void control(String type, String id, Map<String, Object> members) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("type", type);
-    f.put("id", id);
-    f.putAll(members);
-    connection.sendText(frames.write(f)).subscribe().with(x -> {}, x -> {});
-  }
-
   private void error(String id, Refusal r) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("code", WsErrors.code(r.reason()));
-    f.put("message", r.getMessage());
-    control("error", id, f);
+    write(frames.write(new ServerFrame.Error(id, WsErrors.code(r.reason()), r.getMessage())));
   }
 
   void failed(Throwable t) {

@@ -1,10 +1,14 @@
 package io.omnicontext.api.ws;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -23,10 +27,19 @@ public class StreamSocket {
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
+  private final SendQueue.Bounds bounds;
+  private final OpenSessions open;
+  private final Draining draining;
+  private final LiveMetrics metrics;
   private final RateLimits limits;
 
-  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx, RateLimits limits) {
+  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics, RateLimits limits) {
+    this.metrics = metrics;
+    this.open = open;
+    this.draining = draining;
     this.limits = limits;
+    this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
     this.subscriptions = subscriptions;
     this.engagements = engagements;
     this.frames = frames;
@@ -35,6 +48,10 @@ public class StreamSocket {
 
   @OnOpen
   public void open(WebSocketConnection connection) {
+    if (draining.draining()) { // this node is going away: reconnect elsewhere
+      connection.close(CloseCode.RESUME.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
     Principal principal = connection.userData().get(TokenUpgradeCheck.PRINCIPAL); // verified by the upgrade check
     if (principal == null) {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
@@ -44,8 +61,10 @@ public class StreamSocket {
       connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, limits);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics, limits);
     connection.userData().put(SESSION, session);
+    open.opened(session);
+    metrics.connectionOpened(LiveMetrics.Transport.WEBSOCKET);
     session.start();
   }
 
@@ -58,10 +77,11 @@ public class StreamSocket {
   @OnClose
   public void close(WebSocketConnection connection) {
     StreamSession session = connection.userData().remove(SESSION);
-    if (session != null) {
-      session.close();
-      limits.connectionClosed(session.principal());
-    }
+    if (session == null) return;
+    open.closed(session);
+    metrics.connectionClosed(LiveMetrics.Transport.WEBSOCKET);
+    session.close();
+    limits.connectionClosed(session.principal());
   }
 
   @OnError

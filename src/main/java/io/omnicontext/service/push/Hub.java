@@ -1,5 +1,8 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.config.JsonCodec;
@@ -29,8 +32,16 @@ public class Hub {
   private final JsonCodec json;
   private final Frames frames;
   private final Map<Topic, Set<Subscription>> local = new ConcurrentHashMap<>();
+  /** Reads of a topic's log after a position, shared by the subscriptions that need the same one. */
+  private final SharedReads<Position, Object> logReads = new SharedReads<>();
 
-  public Hub(ChangeFeed feed, JsonCodec json, Frames frames) {
+  /** A topic and a position in it (version or seq). */
+  private record Position(Topic topic, long after) {}
+
+  private final LiveMetrics metrics;
+
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.feed = feed;
     this.json = json;
     this.frames = frames;
@@ -61,6 +72,17 @@ public class Hub {
   }
 
   public int topics() { return local.size(); }
+
+  LiveMetrics metrics() { return metrics; }
+
+  /**
+   * What a topic's log holds after a position, read once however many local subscriptions ask at the same
+   * time (a reconnect's gap fill, a resume storm).
+   */
+  @SuppressWarnings("unchecked")
+  <T> Uni<T> sharedRead(Topic topic, long after, java.util.function.Supplier<Uni<T>> read) {
+    return (Uni<T>) logReads.get(new Position(topic, after), () -> read.get().map(v -> (Object) v));
+  }
 
   private void publish(Topic topic, String payload) {
     Set<Subscription> subs = local.get(topic);
