@@ -231,9 +231,6 @@ final class Client {
       }
     }
 
-    /** "code reason" once the server closed the connection, else null. */
-    String closedWith() { return closed; }
-
     /** Subscribes to a customer and waits for subscribed (and the snapshot): returns the frame index after them. */
     int subscribe(String customerId) {
       String id = send(Map.of("type", "subscribe", "customerId", customerId));
