@@ -55,9 +55,9 @@ need_java() {
   fi
 }
 
-# ensure_jar: build the runnable jar if it is missing or older than pom.xml or anything under src/.
+# ensure_jar: build the runnable jar if it is missing or older than pom.xml or anything under src/ (the JS tests in src/test/js aside).
 ensure_jar() {
-  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then return 0; fi
+  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -path "$ROOT/src/test/js" -prune -o -newer "$JAR" -print -quit)" ]; then return 0; fi
   say "building $JAR (./mvnw -B package -DskipTests)"
   (cd "$ROOT" && ./mvnw -B package -DskipTests)
   touch "$JAR"                                         # the jar is now newer than its sources

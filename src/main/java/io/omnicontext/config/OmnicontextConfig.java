@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every omnicontext.* key; README's configuration table lists them with their environment variables. */
@@ -29,6 +30,133 @@ public interface OmnicontextConfig {
   Redis redis();
 
   Journal journal();
+
+  Limits limits();
+
+  /**
+   * How large a request and a context may grow (docs/limits.md; refusals are 400 validation_failed or 413 too_large),
+   * and the abuse limits under ws and rest (docs/security.md). Abuse counters are per node: a caller spread over N
+   * nodes gets up to N times these. Rates are sustained per second; a burst is what may arrive at once.
+   */
+  interface Limits {
+    Ws ws();
+
+    Rest rest();
+
+    interface Ws {
+      /**
+       * Origins a browser page may open the WebSocket from (scheme://host[:port], comma-separated). Empty: any origin.
+       * A handshake without Origin (not a browser) is always let through; the token is what authenticates.
+       */
+      Optional<List<String>> allowedOrigins();
+
+      /** Subscriptions (customers, teams, reach) one connection may hold at once. */
+      @WithDefault("256")
+      int maxSubscriptions();
+
+      /** Frames per second one connection may send. */
+      @WithDefault("50")
+      double messagesPerSecond();
+
+      @WithDefault("100")
+      int messageBurst();
+
+      /** Frames per second one token may send over all its connections (on a node). */
+      @WithDefault("100")
+      double tokenMessagesPerSecond();
+
+      @WithDefault("200")
+      int tokenMessageBurst();
+
+      /** rate_limited answers a connection may collect (refilling one per second) before it is closed with 4403. */
+      @WithDefault("20")
+      int refusalsBeforeClose();
+
+      /** WebSocket connections one token may hold open (on a node); one more is closed with 4403. */
+      @WithDefault("32")
+      int connectionsPerToken();
+    }
+
+    interface Rest {
+      /** Writes (POST, DELETE) per second of one customer token; more are 429 rate_limited with Retry-After. */
+      @WithDefault("5")
+      double customerWritesPerSecond();
+
+      @WithDefault("20")
+      int customerWriteBurst();
+
+      /** Writes per second of one staff token (agent, supervisor, integration). */
+      @WithDefault("200")
+      double staffWritesPerSecond();
+
+      @WithDefault("400")
+      int staffWriteBurst();
+    }
+
+    /** Most ops one request may carry (at most 500). */
+    @WithDefault("100")
+    int opsPerRequest();
+
+    /** Most top-level profile fields. */
+    @WithDefault("200")
+    int profileKeys();
+
+    /** How deeply a profile value may nest objects and arrays. */
+    @WithDefault("8")
+    int profileDepth();
+
+    @WithDefault("200")
+    int preferences();
+
+    @WithDefault("500")
+    int notes();
+
+    @WithDefault("200")
+    int appointments();
+
+    @WithDefault("200")
+    int reservations();
+
+    @WithDefault("200")
+    int cases();
+
+    @WithDefault("1000")
+    int engagements();
+
+    @WithDefault("200")
+    int handoffs();
+
+    @WithDefault("50")
+    int identities();
+
+    @WithDefault("200")
+    int offers();
+
+    /** Largest context document (its JSON, UTF-8). */
+    @WithDefault("1048576")
+    int documentBytes();
+
+    /** Largest single change (its JSON, UTF-8, attention included). */
+    @WithDefault("262144")
+    int changeBytes();
+
+    /**
+     * Largest sum of the changes of one request (what its answer, the Redis log, the push and the journal
+     * carry); each change that alters attention carries the whole list, so many ops on a busy context add up.
+     */
+    @WithDefault("1048576")
+    int commitBytes();
+
+    /** Times of ops (at, until, dueBy, validUntil) must lie within this many years of now (and within 1970..9999). */
+    @WithDefault("100")
+    int yearsAround();
+
+    /** The same limits as the pure rules take them. */
+    default io.omnicontext.domain.Limits rules() {
+      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), preferences(), notes(), appointments(),
+          reservations(), cases(), engagements(), handoffs(), identities(), offers(), yearsAround());
+    }
+  }
 
   /** When a write is acknowledged: after PostgreSQL has it too, or after the Redis commit. */
   enum Durability { JOURNAL, REDIS }
@@ -64,6 +192,24 @@ public interface OmnicontextConfig {
     /** Most outbox entries one relay step moves. */
     @WithDefault("100")
     int relayBatch();
+
+    /**
+     * In `journal` durability readiness is DOWN while more commits than this wait in the outbox. The lag is
+     * shared by every replica, so they turn DOWN together: size it to what the relays catch up in about a minute.
+     */
+    @WithDefault("50000")
+    long maxReadyLag();
+  }
+
+  Drain drain();
+
+  interface Drain {
+    /**
+     * Draining (SIGTERM): readiness is DOWN at once, and the node's WebSockets are closed with 1013 spread
+     * over this window, so their clients do not all come back in the same second.
+     */
+    @WithDefault("20s")
+    Duration window();
   }
 
   Sweep sweep();
@@ -93,6 +239,14 @@ public interface OmnicontextConfig {
     /** A request holding an Idempotency-Key gives it up after this long if it never answered (node died). */
     @WithDefault("30s")
     Duration idempotencyLease();
+
+    /** Longest a hold on customers (a merge) lasts if its node dies before letting go. */
+    @WithDefault("30s")
+    Duration lockLease();
+
+    /** Longest a merge waits for another one holding the same customers before it answers `unavailable`. */
+    @WithDefault("10s")
+    Duration lockWait();
 
     /** Reconnect delay of the pub/sub connection after it dropped. */
     @WithDefault("250ms")

@@ -11,36 +11,55 @@ public final class ContextRules {
 
   /** Applies one op to a copy of the context; the version is not touched. */
   public static CustomerContext apply(CustomerContext context, Op op, Actor actor, Instant at) {
-    if (context.mergedInto() != null) {
-      throw Refusal.invalidState("customer " + context.customerId() + " was merged into " + context.mergedInto() + "; write there");
-    }
+    refuseIfMerged(context);
     return op.apply(context.copy(), actor, at);
   }
 
-  /** Applies every op in order, one version each, deriving attention after each; all or nothing. */
+  /** {@link #commit(CustomerContext, List, Actor, Instant, Limits)} unbounded: what the journal replays. */
   public static Commit commit(CustomerContext current, List<Op> ops, Actor actor, Instant now) {
+    return commit(current, ops, actor, now, Limits.NONE);
+  }
+
+  /**
+   * Applies every op in order, one version each, on one working copy (all or nothing: a refusal
+   * drops it and leaves {@code current} untouched). Attention is kept current op by op, and a change
+   * carries it when it altered it. Refuses (too_large) a commit that grows a collection past its limit.
+   */
+  public static Commit commit(CustomerContext current, List<Op> ops, Actor actor, Instant now, Limits limits) {
     Instant at = now.truncatedTo(ChronoUnit.MILLIS);
-    CustomerContext ctx = current;
+    CustomerContext draft = current.trackedCopy();
+    Attention.Live attention = new Attention.Live(draft, current.attention(), at);
+    long version = current.version();
     List<Change> changes = new ArrayList<>(ops.size());
     List<Commit.TeamEntry> team = new ArrayList<>();
     List<Items.Identity> linked = new ArrayList<>();
     List<CustomerContext> steps = new ArrayList<>(ops.size());
+    String adopt = null;
     for (Op op : ops) {
-      CustomerContext next = apply(ctx, op, actor, at);
-      List<AttentionItem> attention = Attention.derive(next, ctx.attention(), at);
-      boolean altered = !Attention.sameCues(ctx.attention(), attention);
-      next = next.withAttention(attention).withVersion(ctx.version() + 1);
-      Change change = new Change(current.customerId(), next.version(), op.name(), op.data(), actor, at,
-          altered ? attention : null);
+      refuseIfMerged(draft);
+      String t = op.team(draft); // the context before this op
+      draft = op.apply(draft, actor, at);
+      boolean altered = attention.update(draft);
+      Change change = new Change(current.customerId(), ++version, op.name(), op.data(), actor, at, altered ? attention.list() : null);
       changes.add(change);
-      String t = op.team(ctx);
-      if (t != null) team.add(new Commit.TeamEntry(t, change, TeamBoard.entry(next, (String) change.data().get("handoffId"))));
-      steps.add(next);
+      // the context right after this op, as a value (the draft goes on changing): what its patches are computed from
+      CustomerContext step = draft.copy().withAttention(attention.list()).withVersion(version);
+      steps.add(step);
+      if (t != null) team.add(new Commit.TeamEntry(t, change, TeamBoard.entry(step, (String) change.data().get("handoffId"))));
       if (op instanceof ProfileOps.IdentityLink l) linked.add(new Items.Identity(l.type(), l.value(), at));
-      if (op instanceof MergeOps.CustomerMerge m) linked.addAll(m.identities());
-      ctx = next;
+      if (op instanceof MergeOps.CustomerMerge m) {
+        linked.addAll(m.identities());
+        if (adopt == null) adopt = m.from();
+      }
     }
-    String adopt = ops.stream().filter(o -> o instanceof MergeOps.CustomerMerge).map(o -> ((MergeOps.CustomerMerge) o).from()).findFirst().orElse(null);
-    return new Commit(current, ctx, changes, team, linked, adopt, steps);
+    CustomerContext after = draft.withAttention(attention.list()).withVersion(version);
+    limits.check(current, after);
+    return new Commit(current, after, changes, team, linked, adopt, steps);
+  }
+
+  private static void refuseIfMerged(CustomerContext context) {
+    if (context.mergedInto() != null) {
+      throw Refusal.invalidState("customer " + context.customerId() + " was merged into " + context.mergedInto() + "; write there");
+    }
   }
 }

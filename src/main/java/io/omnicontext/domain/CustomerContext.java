@@ -59,6 +59,14 @@ public record CustomerContext(String customerId, long version, Map<String, Objec
         new ArrayList<>(attention), new ArrayList<>(mergedFrom), mergedInto);
   }
 
+  /** A copy for one commit: its keyed collections remember what the ops touched (see {@link Attention.Live}). */
+  CustomerContext trackedCopy() {
+    return new CustomerContext(customerId, version, new LinkedHashMap<>(profile), new ArrayList<>(identities),
+        new TouchedMap<>(offers), new TouchedMap<>(appointments), new TouchedMap<>(reservations), new TouchedMap<>(cases),
+        new ArrayList<>(notes), new TouchedMap<>(preferences), new ArrayList<>(interactions), new LinkedHashMap<>(engagements),
+        new TouchedMap<>(handoffs), new ArrayList<>(attention), new ArrayList<>(mergedFrom), mergedInto);
+  }
+
   public CustomerContext withVersion(long v) {
     return new CustomerContext(customerId, v, profile, identities, offers, appointments, reservations, cases, notes,
         preferences, interactions, engagements, handoffs, attention, mergedFrom, mergedInto);

@@ -18,10 +18,18 @@ final class Fields {
 
   private final Map<String, Object> raw;
   private final String where;
+  private final Limits limits;
+  private final Instant now;
 
-  Fields(Map<String, Object> raw, String where) {
+  /** Fields of a journaled op, replayed as it was committed: nothing is bounded. */
+  Fields(Map<String, Object> raw, String where) { this(raw, where, Limits.NONE, null); }
+
+  /** Fields of a request's op: times within the limits' window around now (null: no window), objects within their depth. */
+  Fields(Map<String, Object> raw, String where, Limits limits, Instant now) {
     this.raw = raw;
     this.where = where;
+    this.limits = limits;
+    this.now = now;
   }
 
   private Refusal bad(String name, String why) { return Refusal.invalid(where + "." + name + " " + why); }
@@ -73,11 +81,17 @@ final class Fields {
 
   Instant time(String name) {
     String s = text(name, 64);
+    Instant t;
     try {
-      return OffsetDateTime.parse(s).toInstant();
+      t = OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {
       throw bad(name, "must be an RFC 3339 date-time such as 2026-11-23T10:00:00Z");
     }
+    if (!limits.plausible(t, now)) {
+      throw bad(name, "must lie within the years " + Limits.FIRST_YEAR + ".." + Limits.LAST_YEAR + " and within "
+          + limits.yearsAround() + " years of now");
+    }
+    return t;
   }
 
   Instant optTime(String name) { return has(name) ? time(name) : null; }
@@ -99,6 +113,9 @@ final class Fields {
     if (v == null) throw bad(name, "is required");
     if (!(v instanceof Map<?, ?> m)) throw bad(name, "must be an object");
     if (m.size() > max) throw bad(name, "must have at most " + max + " members");
+    for (Object value : m.values()) {
+      if (StoredText.depth(value) > limits.profileDepth()) throw bad(name, "must not nest deeper than " + limits.profileDepth() + " levels");
+    }
     return new LinkedHashMap<>((Map<String, Object>) m);
   }
 
@@ -122,7 +139,7 @@ final class Fields {
     List<T> out = new ArrayList<>(l.size());
     for (int i = 0; i < l.size(); i++) {
       if (!(l.get(i) instanceof Map<?, ?> m)) throw bad(name + "[" + i + "]", "must be an object");
-      out.add(item.apply(new Fields((Map<String, Object>) m, where + "." + name + "[" + i + "]")));
+      out.add(item.apply(new Fields((Map<String, Object>) m, where + "." + name + "[" + i + "]", limits, now)));
     }
     return out;
   }

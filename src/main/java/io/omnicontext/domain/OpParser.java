@@ -1,5 +1,6 @@
 package io.omnicontext.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,14 @@ public final class OpParser {
 
   private OpParser() {}
 
+  /** Every op a change may carry: the clients', the server's time-driven ones and the merges'. */
+  public static java.util.Set<String> names() {
+    var names = new java.util.TreeSet<String>(READERS.keySet());
+    names.addAll(SERVER_OPS.keySet());
+    names.addAll(MergeOps.REPLAY.keySet());
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
   /** The op of a journaled change, to replay it (rehydration): client and server ops alike. */
   public static Op replay(String op, Map<String, Object> data) {
     Function<Fields, Op> reader = READERS.getOrDefault(op, SERVER_OPS.getOrDefault(op, MergeOps.REPLAY.get(op)));
@@ -49,12 +58,19 @@ public final class OpParser {
     return reader.apply(new Fields(data, op));
   }
 
-  /** ops: the request's "ops" member as parsed JSON. */
+  /** ops: the request's "ops" member as parsed JSON, bounded only by {@link #MAX_OPS}; times are not checked against now. */
+  public static List<Op> parse(Object ops) { return parse(ops, Limits.NONE, null); }
+
+  /**
+   * ops: the request's "ops" member as parsed JSON. Refuses more ops than the limits allow, a string
+   * the journal cannot hold (U+0000, a lone surrogate) anywhere in an op, and times outside the
+   * limits' window around {@code now}.
+   */
   @SuppressWarnings("unchecked")
-  public static List<Op> parse(Object ops) {
+  public static List<Op> parse(Object ops, Limits limits, Instant now) {
     if (!(ops instanceof List<?> list)) throw Refusal.badRequest("the body must be an object with an ops array");
     if (list.isEmpty()) throw Refusal.invalid("ops must hold at least one op");
-    if (list.size() > MAX_OPS) throw Refusal.invalid("ops must hold at most " + MAX_OPS + " ops");
+    if (list.size() > limits.opsPerRequest()) throw Refusal.invalid("ops must hold at most " + limits.opsPerRequest() + " ops");
     List<Op> out = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       String where = "ops[" + i + "]";
@@ -63,7 +79,10 @@ public final class OpParser {
       if (!(name instanceof String op)) throw Refusal.invalid(where + ".op is required");
       Function<Fields, Op> reader = READERS.get(op);
       if (reader == null) throw new Refusal(Reason.UNKNOWN_OP, where + ".op \"" + op + "\" is not an op of this service");
-      out.add(reader.apply(new Fields((Map<String, Object>) raw, where)));
+      if (!StoredText.allStorable(raw)) {
+        throw Refusal.invalid(StoredText.firstUnstorable(raw, where) + " holds U+0000 or a lone surrogate, which cannot be stored");
+      }
+      out.add(reader.apply(new Fields((Map<String, Object>) raw, where, limits, now)));
     }
     return out;
   }

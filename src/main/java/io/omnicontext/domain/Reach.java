@@ -20,8 +20,8 @@ public final class Reach {
   public record Answer(boolean allowed, String to, String reason) {}
 
   public static Answer answer(CustomerContext c, String purpose, String channel, Instant now) {
-    if (!PURPOSES.contains(purpose)) throw Refusal.invalid("purpose must be one of " + String.join(", ", PURPOSES));
-    if (!CHANNELS.contains(channel)) throw Refusal.invalid("channel must be one of " + String.join(", ", CHANNELS));
+    if (purpose == null || !PURPOSES.contains(purpose)) throw Refusal.invalid("purpose must be one of " + String.join(", ", PURPOSES));
+    if (channel == null || !CHANNELS.contains(channel)) throw Refusal.invalid("channel must be one of " + String.join(", ", CHANNELS));
     String to = destination(c, channel);
     Object consent = c.preferences().get("consent." + purpose);
     if (purpose.equals("marketing") && !Boolean.TRUE.equals(consent)) {

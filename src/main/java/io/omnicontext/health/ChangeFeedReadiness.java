@@ -16,6 +16,7 @@ public class ChangeFeedReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("change-feed").status(feed.connected()).build();
+    boolean connected = feed.connected();
+    return HealthCheckResponse.named("change-feed").status(connected).withData("connected", connected).build();
   }
 }

@@ -1,6 +1,7 @@
 package io.omnicontext.health;
 
 import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.config.OmnicontextConfig.Durability;
 import io.omnicontext.service.JournalRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -9,8 +10,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The journal as readiness sees it: the lag (commits waiting in the outbox) and whether PostgreSQL
- * answers. In `journal` durability a node without PostgreSQL cannot acknowledge writes: DOWN. In
- * `redis` durability it still serves: UP, with the lag as detail.
+ * answers. In `journal` durability a node without PostgreSQL cannot acknowledge writes, and one whose
+ * outbox is past omnicontext.journal.max-ready-lag has fallen too far behind: DOWN. In `redis`
+ * durability it still serves: UP, with the lag as detail. The details never carry PostgreSQL's error
+ * text (the log has it).
  */
 @Readiness
 @ApplicationScoped
@@ -25,13 +28,20 @@ public class JournalReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    boolean journalMode = config.journal().mode() == OmnicontextConfig.Durability.JOURNAL;
-    var r = HealthCheckResponse.named("journal")
-        .status(relay.postgresUp() || !journalMode)
-        .withData("durability", config.journal().durability())
-        .withData("postgres", relay.postgresUp() ? "up" : "down")
-        .withData("lag", relay.lag());
-    if (relay.lastError() != null) r.withData("error", relay.lastError());
-    return r.build();
+    var journal = config.journal();
+    return response(journal.mode(), relay.postgresUp(), relay.lag(), journal.maxReadyLag());
+  }
+
+  static HealthCheckResponse response(Durability mode, boolean postgresUp, long lag, long maxReadyLag) {
+    boolean lagWithinBound = lag <= maxReadyLag;
+    boolean up = mode == Durability.REDIS || (postgresUp && lagWithinBound);
+    return HealthCheckResponse.named("journal")
+        .status(up)
+        .withData("durability", mode.name().toLowerCase(java.util.Locale.ROOT))
+        .withData("postgres", postgresUp ? "up" : "down")
+        .withData("lag", lag)
+        .withData("max-ready-lag", maxReadyLag)
+        .withData("lag-within-bound", lagWithinBound)
+        .build();
   }
 }

@@ -25,6 +25,18 @@ public interface ChangeJournal {
   /** Journaled changes with version > after, in order, at most limit. */
   Uni<List<Change>> after(CustomerKey key, long after, int limit);
 
+  /**
+   * Why PostgreSQL refused the data of an {@link #append} for good (a value it cannot hold, a broken
+   * constraint); empty for any other failure (unreachable, timeout), which a retry may cure.
+   */
+  Optional<Refused> refusal(Throwable appendFailure);
+
+  /** Keeps an entry the journal refused, with why, beside the journal (erased with its customer). */
+  Uni<Void> setAside(Entry entry, Refused why);
+
+  /** A refusal of the data: code names no value (fit for logs); message is the database's own words (it may quote one). */
+  record Refused(String code, String message) {}
+
   /** A cheap round trip: is PostgreSQL there? */
   Uni<Void> ping();
 

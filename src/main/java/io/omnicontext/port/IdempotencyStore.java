@@ -1,5 +1,6 @@
 package io.omnicontext.port;
 
+import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.CustomerKey;
 import io.smallrye.mutiny.Uni;
 
@@ -19,12 +20,24 @@ public interface IdempotencyStore {
   /** Gives the key up after a failure that answered nothing final, so a retry may run. */
   Uni<Void> release(CustomerKey key, String idempotencyKey, String fingerprint);
 
-  /** A final answer: the HTTP status and the exact body. */
-  record Record(String idempotencyKey, String fingerprint, int status, String body) {}
+  /**
+   * A final answer: the HTTP status and the exact body as each audience sees it (a staff body may hold internal
+   * data; a retry by a customer token gets the customer body). A refusal reads the same for both.
+   */
+  record Record(String idempotencyKey, String fingerprint, int status, String staffBody, String customerBody) {
+    public static Record same(String idempotencyKey, String fingerprint, int status, String body) {
+      return new Record(idempotencyKey, fingerprint, status, body, body);
+    }
+  }
 
   sealed interface Claim {
     record Owner() implements Claim {}
-    record Answered(int status, String body) implements Claim {}
+    /** customerBody is null only in records written before answers were kept per audience. */
+    record Answered(int status, String staffBody, String customerBody) implements Claim {
+      public java.util.Optional<String> body(Audience audience) {
+        return java.util.Optional.ofNullable(audience == Audience.STAFF ? staffBody : customerBody);
+      }
+    }
     record OtherBody() implements Claim {}
     record Pending() implements Claim {}
   }

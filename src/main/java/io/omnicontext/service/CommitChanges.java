@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.Commit;
@@ -43,8 +44,11 @@ public class CommitChanges {
   private final LivePatches patches;
   private final Clock clock = Clock.systemUTC();
 
+  private final LiveMetrics metrics;
+
   public CommitChanges(ContextStore store, Rehydration contexts, ChangeJournal journal, JournalOutbox outbox, DueSchedule due,
-      OmnicontextConfig config, LivePatches patches) {
+      OmnicontextConfig config, LivePatches patches, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.patches = patches;
     this.store = store;
     this.contexts = contexts;
@@ -79,7 +83,7 @@ public class CommitChanges {
         .chain(loaded -> {
           List<Op> ops = plan.apply(loaded.context());
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
-          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant()));
+          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
           boolean snapshot = snapshotDue(commit);
           return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
               .map(id -> Optional.of(new Committed(commit, id, snapshot)));
@@ -89,6 +93,7 @@ public class CommitChanges {
         .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
         .call(committed -> committed.map(c -> journaled(key, c)).orElse(Uni.createFrom().voidItem()))
         .map(committed -> committed.map(Committed::commit))
+        .invoke(commit -> commit.ifPresent(c -> c.changes().forEach(ch -> metrics.changeCommitted(ch.op()))))
         .call(commit -> commit.map(c -> scheduleDue(key, c)).orElse(Uni.createFrom().voidItem()))
         .invoke(commit -> commit.ifPresent(c -> Log.debugf("committed tenant=%s customer=%s v=%d..%d ops=%d ms=%d",
             key.tenant(), key.customerId(), c.firstVersion(), c.lastVersion(), c.changes().size(), (System.nanoTime() - started) / 1_000_000)));

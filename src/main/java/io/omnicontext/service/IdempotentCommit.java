@@ -1,6 +1,7 @@
 package io.omnicontext.service;
 
 import io.omnicontext.config.Digest;
+import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * Runs a request under its Idempotency-Key: the first one runs, a retry gets the first answer (waiting
  * while it runs), the same key with another body is refused. Answers are (status, body) so a retry
- * returns the very bytes the first one did.
+ * returns the very bytes the first one did, as the retrying caller's audience sees them: a customer token never
+ * gets a staff rendering replayed.
  */
 @ApplicationScoped
 public class IdempotentCommit {
@@ -29,7 +31,6 @@ public class IdempotentCommit {
   /** What a key's record keeps of its request: the SHA-256 of the body, so the same key with another body is refused. */
   public static String fingerprint(String body) { return Digest.sha256(body); }
 
-
   /** A final answer: status and exact body. */
   public record Reply(int status, String body) {}
 
@@ -37,10 +38,10 @@ public class IdempotentCommit {
    * run: performs the request, storing a success with its commit itself; refusal: renders a refusal
    * as the reply to keep for retries.
    */
-  public Uni<Reply> run(CustomerKey key, String idempotencyKey, String fingerprint, Supplier<Uni<Reply>> run,
+  public Uni<Reply> run(CustomerKey key, String idempotencyKey, String fingerprint, Audience audience, Supplier<Uni<Reply>> run,
       Function<Refusal, Reply> refusal) {
     return claim(key, idempotencyKey, fingerprint).chain(claim -> {
-      if (claim instanceof Claim.Answered a) return Uni.createFrom().item(new Reply(a.status(), a.body()));
+      if (claim instanceof Claim.Answered a) return Uni.createFrom().item(replay(a, audience, idempotencyKey));
       if (claim instanceof Claim.OtherBody) {
         return Uni.createFrom().failure(new Refusal(Reason.IDEMPOTENCY_KEY_REUSED,
             "Idempotency-Key " + idempotencyKey + " was already used for this customer with a different body"));
@@ -51,11 +52,17 @@ public class IdempotentCommit {
     });
   }
 
+  /** The first answer as this audience sees it; a record kept before answers were per audience is not replayed to a customer. */
+  private static Reply replay(Claim.Answered a, Audience audience, String idempotencyKey) {
+    return a.body(audience).map(body -> new Reply(a.status(), body)).orElseThrow(() -> new Refusal(Reason.IDEMPOTENCY_KEY_REUSED,
+        "Idempotency-Key " + idempotencyKey + " was first used by a caller of another audience"));
+  }
+
   private Uni<Reply> keep(CustomerKey key, String idempotencyKey, String fingerprint, Reply reply) {
     if (reply.status() >= 500) { // a retry may succeed: keep nothing, let it run
       return store.release(key, idempotencyKey, fingerprint).onFailure().recoverWithNull().replaceWith(reply);
     }
-    return store.store(key, new IdempotencyStore.Record(idempotencyKey, fingerprint, reply.status(), reply.body())).replaceWith(reply);
+    return store.store(key, IdempotencyStore.Record.same(idempotencyKey, fingerprint, reply.status(), reply.body())).replaceWith(reply);
   }
 
   /** Claims the key; while another request holds it, asks again until it answered or gave it up. */

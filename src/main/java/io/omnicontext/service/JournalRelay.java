@@ -1,6 +1,6 @@
 package io.omnicontext.service;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.JournalOutbox;
@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * once: an entry is acknowledged only after its rows committed, and inserts ignore rows already there.
  * In `redis` durability this is the journal; in `journal` durability it catches what a writer could
  * not journal itself (PostgreSQL away, the writer died). Publishes the lag as a gauge and for readiness.
+ * It never stalls on one entry: when PostgreSQL refuses a batch's data, the batch goes entry by entry
+ * and an entry refused for good is set aside (dead letter, counter, ERROR log), so the rest flow on.
  */
 @ApplicationScoped
 public class JournalRelay {
@@ -28,18 +31,19 @@ public class JournalRelay {
   private final Vertx vertx;
   private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicLong lag = new AtomicLong();
+  private final LiveMetrics metrics;
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
   private volatile boolean postgresUp = true;
   private volatile long lastPing;
   private volatile String lastError;
   private Periodic steps;
 
-  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, MeterRegistry metrics) {
+  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, LiveMetrics metrics) {
     this.outbox = outbox;
     this.journal = journal;
     this.config = config;
     this.vertx = vertx;
-    metrics.gauge("omnicontext.journal.lag", lag);
+    this.metrics = metrics;
   }
 
   void start(@Observes StartupEvent e) {
@@ -62,13 +66,43 @@ public class JournalRelay {
   /** One step: take a batch, journal it, acknowledge it. A Redis failure here says nothing about PostgreSQL. */
   Uni<Void> step() {
     return outbox.take(node, config.journal().relayBatch())
-        .chain(items -> items.isEmpty() ? pingNowAndThen()
-            : postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
-                .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList())))
+        .chain(items -> items.isEmpty() ? pingNowAndThen() : relay(items))
         .chain(outbox::lag)
         .invoke(lag::set)
         .replaceWithVoid();
   }
+
+  /** The batch in one transaction; when PostgreSQL refuses its data, entry by entry. */
+  private Uni<Void> relay(List<JournalOutbox.Item> items) {
+    return postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
+        .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList()))
+        .onFailure(this::refused).recoverWithUni(() -> oneByOne(items));
+  }
+
+  /** In order; an entry that fails for another reason (PostgreSQL gone) stops here and stays for the next step. */
+  private Uni<Void> oneByOne(List<JournalOutbox.Item> items) {
+    Uni<Void> all = Uni.createFrom().voidItem();
+    for (JournalOutbox.Item item : items) all = all.chain(() -> alone(item));
+    return all;
+  }
+
+  private Uni<Void> alone(JournalOutbox.Item item) {
+    return postgres(journal.append(List.of(item.entry())))
+        .onFailure(this::refused).recoverWithUni(err -> setAside(item.entry(), journal.refusal(err).orElseThrow()))
+        .chain(() -> outbox.ack(List.of(item.id())));
+  }
+
+  private Uni<Void> setAside(ChangeJournal.Entry entry, ChangeJournal.Refused why) {
+    var changes = entry.changes();
+    return postgres(journal.setAside(entry, why)).invoke(() -> {
+      metrics.relayError();
+      // The code only: PostgreSQL's message may quote a value; the dead letter row keeps it.
+      Log.errorf("journal: PostgreSQL refused an outbox entry (%s); set aside in journal_dead_letter tenant=%s customer=%s v=%d..%d",
+          why.code(), entry.key().tenant(), entry.key().customerId(), changes.get(0).version(), changes.get(changes.size() - 1).version());
+    });
+  }
+
+  private boolean refused(Throwable err) { return journal.refusal(err).isPresent(); }
 
   /** While idle, PostgreSQL is asked every few seconds whether it is there (readiness), not at every step. */
   private Uni<Void> pingNowAndThen() {
@@ -78,9 +112,12 @@ public class JournalRelay {
     return postgres(journal.ping());
   }
 
-  /** A call to PostgreSQL, whose outcome is what readiness reports. */
+  /** A call to PostgreSQL, whose outcome is what readiness reports: a refusal of the data is an answer, PostgreSQL is up. */
   private Uni<Void> postgres(Uni<Void> call) {
-    return call.invoke(this::up).onFailure().invoke(this::down);
+    return call.invoke(this::up).onFailure().invoke(err -> {
+      if (refused(err)) up();
+      else down(err);
+    });
   }
 
   private void up() {
@@ -90,6 +127,7 @@ public class JournalRelay {
   }
 
   private void down(Throwable err) {
+    metrics.storeError(LiveMetrics.Store.POSTGRES);
     if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
     postgresUp = false;
     lastError = String.valueOf(err.getMessage());

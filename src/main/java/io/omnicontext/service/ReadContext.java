@@ -7,6 +7,7 @@ import io.omnicontext.domain.ProfileOps;
 import io.omnicontext.domain.Reach;
 import io.omnicontext.domain.Redaction;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.domain.StoredText;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +47,7 @@ public class ReadContext {
 
   /** Redis first; the journal when Redis lost the identity (it came back empty). */
   public Uni<String> resolve(String tenant, String type, String value) {
+    if (!StoredText.storable(type) || !StoredText.storable(value)) throw Refusal.badRequest("type and value must not hold U+0000 or a lone surrogate");
     String normalized = ProfileOps.normalized(type, value);
     return store.resolve(tenant, type, normalized)
         .chain(found -> found.isPresent() ? Uni.createFrom().item(found) : journal.resolve(tenant, type, normalized))

@@ -145,4 +145,12 @@ class ReachTests {
     refusal(Reason.VALIDATION_FAILED, () -> Reach.answer(c, "sales", "sms", NOON_UTC));
     refusal(Reason.VALIDATION_FAILED, () -> Reach.answer(c, "service", "fax", NOON_UTC));
   }
+
+  @Test
+  void a_missing_purpose_or_channel_fails_validation() {
+    CustomerContext c = given(pref("consent.marketing", true));
+    refusal(Reason.VALIDATION_FAILED, () -> Reach.answer(c, null, "sms", T0));
+    refusal(Reason.VALIDATION_FAILED, () -> Reach.answer(c, "service", null, T0));
+    refusal(Reason.VALIDATION_FAILED, () -> Reach.answer(c, "", "", T0));
+  }
 }

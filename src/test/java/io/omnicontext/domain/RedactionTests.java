@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,5 +94,67 @@ class RedactionTests {
     assertEquals(snapshot, full);
     assertSame(full, Redaction.context(full, Audience.STAFF));
     assertEquals("agent-7", full.cases().get("k-1").owner());
+  }
+
+  /** A merge of a duplicate that holds an internal note, a case with an owner and an accepted hand-off. */
+  private static Change mergeOfDuplicateWithInternals() {
+    CustomerContext dup = ContextRules.commit(CustomerContext.empty("dup"), parse(note("n-int", "internal"), note("n-pub", "customer"),
+        openCase("k-1", "owner", "agent-secret"), handoff("h-1", "store:branch-X", WEEK_LATER), accept("h-1"), link("email", "dup@example.com")),
+        AGENT, T0).after();
+    return ContextRules.commit(empty(), List.of(MergeOps.CustomerMerge.of(dup)), AGENT, T0).changes().get(0);
+  }
+
+  @Test
+  void a_customer_sees_a_merge_without_the_folded_internal_notes_case_owners_or_handoffs() {
+    Change merge = mergeOfDuplicateWithInternals();
+    Change seen = seenByCustomer(merge);
+    assertEquals(List.of("n-pub"), ((List<?>) seen.data().get("notes")).stream().map(n -> ((Items.Note) n).noteId()).toList());
+    assertNull(((Items.SupportCase) ((List<?>) seen.data().get("cases")).get(0)).owner());
+    assertEquals(List.of(), seen.data().get("handoffs"));
+    assertEquals(merge.data().get("identities"), seen.data().get("identities"), "the customer's own identities stay");
+    assertEquals(2, ((List<?>) merge.data().get("notes")).size(), "staff keep everything");
+    assertEquals("agent-secret", ((Items.SupportCase) ((List<?>) merge.data().get("cases")).get(0)).owner());
+    assertTrue(!seen.toString().contains("agent-secret") && !seen.toString().contains("called about n-int")
+        && !seen.toString().contains(AGENT.sub()), seen.toString());
+  }
+
+  /** The data as Redis and the journal hand it back: JSON maps and lists, instants as strings. */
+  @SuppressWarnings("unchecked")
+  private static Object asJson(Object v) {
+    if (v instanceof Instant || v instanceof Number || v instanceof Boolean || v instanceof String || v == null) return v == null ? null : v instanceof Instant ? v.toString() : v;
+    if (v instanceof Map<?, ?> m) {
+      var out = new java.util.LinkedHashMap<String, Object>();
+      m.forEach((k, x) -> out.put((String) k, asJson(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) return l.stream().map(RedactionTests::asJson).toList();
+    if (v instanceof Record r) {
+      var out = new java.util.LinkedHashMap<String, Object>();
+      for (var c : r.getClass().getRecordComponents()) {
+        try {
+          out.put(c.getName(), asJson(c.getAccessor().invoke(r)));
+        } catch (ReflectiveOperationException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return out;
+    }
+    throw new AssertionError("not JSON: " + v);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void a_merge_read_back_as_json_is_redacted_the_same_way() {
+    Change merge = mergeOfDuplicateWithInternals();
+    Change stored = new Change(merge.customerId(), merge.version(), merge.op(), (Map<String, Object>) asJson(merge.data()), merge.actor(),
+        merge.at(), merge.attention());
+    Map<String, Object> seen = seenByCustomer(stored).data();
+    assertEquals(List.of("n-pub"), ((List<Map<String, Object>>) seen.get("notes")).stream().map(n -> n.get("noteId")).toList());
+    Map<String, Object> kase = ((List<Map<String, Object>>) seen.get("cases")).get(0);
+    assertTrue(kase.containsKey("owner") && kase.get("owner") == null, kase.toString());
+    assertEquals("k-1", kase.get("caseId"));
+    assertEquals(List.of(), seen.get("handoffs"));
+    assertTrue(!seen.toString().contains("agent-secret") && !seen.toString().contains("called about n-int")
+        && !seen.toString().contains(AGENT.sub()), seen.toString());
   }
 }

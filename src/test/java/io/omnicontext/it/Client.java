@@ -37,6 +37,18 @@ final class Client {
 
   Answer get(String path) { return send("GET", path, null); }
 
+  /** POST changes with the body as given (JSON escapes such as a lone surrogate's \\ud800 reach the server as written). */
+  Answer postRaw(String customerId, String json) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(node.base().resolve("/v1/customers/" + customerId + "/changes"))
+          .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
+    } catch (Exception e) {
+      throw new AssertionError("POST " + customerId + " failed: " + e, e);
+    }
+  }
+
   /** POST with an Idempotency-Key. */
   Answer post(String customerId, List<Map<String, Object>> ops, String idempotencyKey) {
     return send("POST", "/v1/customers/" + customerId + "/changes", Map.of("ops", ops), idempotencyKey);
@@ -83,6 +95,15 @@ final class Client {
     }
   }
 
+  /** The body of an unauthenticated GET (metrics). */
+  static String text(URI uri) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new AssertionError("GET " + uri + " failed: " + e, e);
+    }
+  }
+
   /** The JSON of an unauthenticated GET (health). */
   static JsonNode json(URI uri) {
     try {
@@ -106,6 +127,47 @@ final class Client {
   }
 
   Stream stream() { return new Stream(this); }
+
+  /** An SSE stream of a customer (?access_token, as a browser's EventSource), recording each event's data. */
+  Events events(String customerId, long after) { return new Events(this, customerId, after); }
+
+  /** The data of every event of one SSE stream, read on a thread of its own; waits have deadlines. */
+  static final class Events implements AutoCloseable {
+    final List<String> data = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+
+    Events(Client c, String customerId, long after) {
+      URI uri = c.node.base().resolve("/v1/customers/" + customerId + "/events?after=" + after + "&access_token=" + c.token);
+      response = HTTP.sendAsync(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+      response.thenAcceptAsync(r -> r.body().forEach(line -> {
+        if (line.startsWith("data:")) {
+          data.add(line.substring(5).trim());
+          synchronized (this) { notifyAll(); }
+        }
+      }));
+    }
+
+    /** The first event data containing {@code text}, waiting up to the push deadline. */
+    String await(String text, String what) {
+      long deadline = System.nanoTime() + PUSH_DEADLINE.toNanos();
+      synchronized (this) {
+        while (true) {
+          for (String d : data) if (d.contains(text)) return d;
+          long left = deadline - System.nanoTime();
+          if (left <= 0) throw new AssertionError("no SSE event with " + what + " within " + PUSH_DEADLINE.toMillis() + " ms; events: " + data);
+          try {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() { response.thenAccept(r -> r.body().close()); response.cancel(true); }
+  }
 
   /** A WebSocket on /v1/stream recording every frame; waits have deadlines and name what they waited for. */
   static final class Stream implements WebSocket.Listener, AutoCloseable {
@@ -144,6 +206,9 @@ final class Client {
       return null;
     }
 
+    /** "code reason" once the server closed the connection, else null. */
+    String closedWith() { return closed; }
+
     /** Sends a frame; returns its id. */
     String send(Map<String, Object> frame) {
       String id = "r" + (++requests);
@@ -155,6 +220,15 @@ final class Client {
         throw new AssertionError("send failed: " + e, e);
       }
       return id;
+    }
+
+    /** Sends a frame if the socket still takes one (a flood test sends until the server closes). */
+    void trySend(Map<String, Object> frame) {
+      try {
+        send(frame);
+      } catch (AssertionError closedMeanwhile) {
+        // the server closed the connection: closedWith() says how
+      }
     }
 
     /** Subscribes to a customer and waits for subscribed (and the snapshot): returns the frame index after them. */

@@ -41,4 +41,20 @@ final class Journal {
       throw new IllegalStateException("audit query failed: " + e.getMessage(), e);
     }
   }
+
+  /** The reasons of the dead letters of a customer (outbox entries PostgreSQL refused, set aside by the relay). */
+  static List<String> deadLetters(String tenant, String customerId) {
+    try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");
+        var q = c.prepareStatement("select reason from journal_dead_letter where tenant = ? and customer_id = ? order by id")) {
+      q.setString(1, tenant);
+      q.setString(2, customerId);
+      List<String> out = new ArrayList<>();
+      try (var rs = q.executeQuery()) {
+        while (rs.next()) out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException("dead letter query failed: " + e.getMessage(), e);
+    }
+  }
 }

@@ -82,4 +82,26 @@ class MergeIT {
     assertEquals(survivor, crm.get("/v1/customers:resolve?type=phone&value=" + phone.replace("+", "%2B")).body().path("customerId").asText());
     assertEquals(survivor, crm.context(duplicate).path("mergedInto").asText());
   }
+
+  @Test
+  void opposite_merges_at_once_tombstone_one_customer_never_both() {
+    Client other = crm.on(Nodes.two());
+    for (int round = 0; round < 8; round++) {
+      String a = Tokens.newId("a"), b = Tokens.newId("b");
+      crm.commit(a, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "A"))));
+      crm.commit(b, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "B"))));
+      var aFromB = java.util.concurrent.CompletableFuture.supplyAsync(() -> crm.send("POST", "/v1/customers/" + a + "/merge", Map.of("from", b)));
+      var bFromA = java.util.concurrent.CompletableFuture.supplyAsync(() -> other.send("POST", "/v1/customers/" + b + "/merge", Map.of("from", a)));
+      List<Client.Answer> answers = List.of(aFromB.join(), bFromA.join());
+      assertEquals(1, answers.stream().filter(x -> x.status() == 200).count(), "one merge wins: " + answers);
+      Client.Answer loser = answers.stream().filter(x -> x.status() != 200).findFirst().orElseThrow();
+      assertEquals(409, loser.status(), loser.body().toString());
+      assertEquals("invalid_state", loser.body().path("code").asText());
+      JsonNode ctxA = crm.context(a), ctxB = crm.context(b);
+      boolean aDead = ctxA.hasNonNull("mergedInto"), bDead = ctxB.hasNonNull("mergedInto");
+      assertTrue(aDead ^ bDead, "exactly one tombstone: A into " + ctxA.path("mergedInto") + ", B into " + ctxB.path("mergedInto"));
+      JsonNode alive = aDead ? ctxB : ctxA;
+      assertEquals(List.of(aDead ? a : b), Client.JSON.convertValue(alive.path("mergedFrom"), List.class), "the survivor holds the other");
+    }
+  }
 }

@@ -26,6 +26,11 @@ final class Nodes {
   static final String POSTGRES = "postgresql://127.0.0.1:" + env("PG_PORT", "55432") + "/omnicontext_test";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   private static List<Node> started;
+  private static final java.util.Map<String, String> RELAXED_LIMITS = java.util.Map.of(
+      "OMNICONTEXT_LIMITS_WS_MESSAGES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_WS_MESSAGE_BURST", "100000",
+      "OMNICONTEXT_LIMITS_WS_TOKEN_MESSAGES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_WS_TOKEN_MESSAGE_BURST", "100000",
+      "OMNICONTEXT_LIMITS_REST_CUSTOMER_WRITES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_REST_CUSTOMER_WRITE_BURST", "100000",
+      "OMNICONTEXT_LIMITS_REST_STAFF_WRITES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_REST_STAFF_WRITE_BURST", "100000");
 
   private Nodes() {}
 
@@ -68,6 +73,10 @@ final class Nodes {
       pb.environment().put("QUARKUS_REDIS_HOSTS", REDIS);
       pb.environment().put("OMNICONTEXT_JWT_SECRET", SECRET);
       pb.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", POSTGRES);
+      pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", env("QUARKUS_DATASOURCE_PASSWORD", "omnicontext")); // prod requires it
+      // The shared nodes take floods by design (the battery, the stories' bursts): abuse rate limits have a node
+      // and a test of their own (AbuseLimitsIT), so here they are out of the way; a test's own node may set them.
+      RELAXED_LIMITS.forEach(pb.environment()::put);
       pb.environment().putAll(env);
       return new Node(name, pb.start(), URI.create("http://127.0.0.1:" + port));
     } catch (IOException e) {

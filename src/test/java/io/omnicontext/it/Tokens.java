@@ -18,14 +18,29 @@ final class Tokens {
 
   /** role: agent, supervisor, integration or customer. */
   static String mint(String tenant, String role, String sub, String channel, String customerId) {
+    return mint(tenant, role, sub, channel, customerId, System.currentTimeMillis() / 1000 + 600);
+  }
+
+  /** A token expiring at exp (epoch seconds). */
+  static String mint(String tenant, String role, String sub, String channel, String customerId, long exp) {
     String groups = role.equals("supervisor") ? "[\"agent\",\"supervisor\"]" : "[\"" + role + "\"]";
-    long exp = System.currentTimeMillis() / 1000 + 600;
     String claims = "{\"sub\":\"" + sub + "\",\"tenant\":\"" + tenant + "\",\"groups\":" + groups + ",\"channel\":\"" + channel
         + "\",\"exp\":" + exp + (customerId == null ? "" : ",\"customer_id\":\"" + customerId + "\"") + "}";
-    String signingInput = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims);
+    return signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims);
+  }
+
+  /** header.claims with no signature part. */
+  static String unsigned(String header, String claims) { return b64(header) + "." + b64(claims); }
+
+  /** header.claims signed HS256 with the test secret, whatever the header says. */
+  static String signed(String header, String claims) { return signedWith(header, claims, Nodes.SECRET); }
+
+  /** header.claims signed HS256 with {@code secret}. */
+  static String signedWith(String header, String claims, String secret) {
+    String signingInput = unsigned(header, claims);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(Nodes.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       return signingInput + "." + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     } catch (Exception e) {
       throw new IllegalStateException(e);

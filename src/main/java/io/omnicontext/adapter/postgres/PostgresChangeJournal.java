@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -101,40 +102,49 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   @Override
+  public Optional<Refused> refusal(Throwable appendFailure) { return DeadLetters.refusal(appendFailure); }
+
+  @Override
+  public Uni<Void> setAside(Entry entry, Refused why) {
+    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
+  }
+
+  // The reads on the live path (rehydration's check, history past Redis' window, resolve) are prepared SQL on the
+  // reactive client like the appends: no HQL to parse on an event loop, no session per call.
+  private static final String SNAPSHOT = "SELECT version, context_json FROM context_snapshot WHERE tenant = $1 AND customer_id = $2";
+  private static final String CHANGES_AFTER = """
+      SELECT change_json FROM change_journal WHERE tenant = $1 AND customer_id = $2 AND version > $3 ORDER BY version LIMIT $4""";
+  private static final String RESOLVE = "SELECT customer_id FROM identity_link WHERE tenant = $1 AND kind = $2 AND value = $3";
+
+  @Override
   public Uni<Head> head(CustomerKey key) {
-    return inSession(s -> s.createSelectionQuery(
-            "from SnapshotRow where tenant = :t and customerId = :c", SnapshotRow.class)
-        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).getSingleResultOrNull()
-        .chain(snap -> {
-          long from = snap == null ? 0 : snap.version;
-          return rows(s, key, from, Integer.MAX_VALUE).map(later -> new Head(
-              Optional.ofNullable(snap).map(r -> json.read(r.contextJson, CustomerContext.class)), later));
-        }));
+    return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(key.tenant(), key.customerId())).chain(snaps -> {
+      var it = snaps.iterator();
+      Row snap = it.hasNext() ? it.next() : null;
+      long from = snap == null ? 0 : snap.getLong("version");
+      return after(key, from, Integer.MAX_VALUE).map(later -> new Head(
+          Optional.ofNullable(snap).map(r -> json.read(r.getString("context_json"), CustomerContext.class)), later));
+    });
   }
 
   @Override
   public Uni<List<Change>> after(CustomerKey key, long after, int limit) {
-    return inSession(s -> rows(s, key, after, limit));
-  }
-
-  private Uni<List<Change>> rows(Mutiny.Session s, CustomerKey key, long after, int limit) {
-    return s.createSelectionQuery("from JournalRow where tenant = :t and customerId = :c and version > :v order by version", JournalRow.class)
-        .setParameter("t", key.tenant()).setParameter("c", key.customerId()).setParameter("v", after)
-        .setMaxResults(limit).getResultList()
-        .map(rows -> rows.stream().map(r -> json.read(r.changeJson, Change.class)).toList());
+    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit)).map(rows -> {
+      List<Change> out = new ArrayList<>(rows.size());
+      for (Row r : rows) out.add(json.read(r.getString("change_json"), Change.class));
+      return out;
+    });
   }
 
   @Override
-  public Uni<Void> ping() {
-    return inSession(s -> s.createSelectionQuery("select 1", Integer.class).getSingleResult()).replaceWithVoid();
-  }
+  public Uni<Void> ping() { return pool.query("SELECT 1").execute().replaceWithVoid(); }
 
   @Override
   public Uni<Optional<String>> resolve(String tenant, String type, String value) {
-    return inSession(s -> s.createSelectionQuery(
-            "from IdentityRow where tenant = :t and kind = :k and value = :v", IdentityRow.class)
-        .setParameter("t", tenant).setParameter("k", type).setParameter("v", value).getSingleResultOrNull()
-        .map(r -> Optional.ofNullable(r).map(row -> row.customerId)));
+    return pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, type, value)).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? Optional.of(it.next().getString("customer_id")) : Optional.<String>empty();
+    });
   }
 
   @Override
@@ -145,6 +155,7 @@ public class PostgresChangeJournal implements ChangeJournal {
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
         .call(() -> s.createMutationQuery("delete from IdentityRow where tenant = :t and customerId = :c")
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
+        .call(() -> s.createNativeQuery(DeadLetters.ERASE).setParameter(1, key.tenant()).setParameter(2, key.customerId()).executeUpdate())
         .call(removed -> {
           ErasureRow audit = new ErasureRow();
           audit.tenant = key.tenant();

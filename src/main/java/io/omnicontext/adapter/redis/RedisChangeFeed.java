@@ -1,5 +1,6 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.Topic;
@@ -34,7 +35,10 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
   private volatile BiConsumer<Topic, String> listener = (t, p) -> {};
   private volatile Runnable reconnected = () -> {};
 
-  public RedisChangeFeed(Vertx vertx, RedisTopology topology, OmnicontextConfig config) {
+  private final LiveMetrics metrics;
+
+  public RedisChangeFeed(Vertx vertx, RedisTopology topology, OmnicontextConfig config, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.topology = topology;
     this.config = config;
@@ -93,6 +97,8 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
   public void lost(PubSubShard s, String why) {
     if (everConnected && !downLogged) {
       reconnects.incrementAndGet();
+      metrics.feedReconnected();
+      metrics.storeError(LiveMetrics.Store.REDIS);
       Log.errorf("change feed: lost the Redis pub/sub connection to %s (%s); reconnecting every %s", s.endpoint(), why,
           config.redis().feedReconnect());
     } else if (!downLogged) {

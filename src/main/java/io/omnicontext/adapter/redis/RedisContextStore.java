@@ -9,11 +9,14 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Items;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.domain.StoredText;
 import io.omnicontext.domain.TeamBoard;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.Topic;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -29,8 +32,10 @@ public class RedisContextStore implements ContextStore {
   private final RedisScripts scripts;
   private final JsonCodec json;
   private final OmnicontextConfig config;
+  private final Frames frames;
 
-  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config) {
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames) {
+    this.frames = frames;
     this.redis = redis;
     this.scripts = scripts;
     this.json = json;
@@ -76,21 +81,22 @@ public class RedisContextStore implements ContextStore {
     keys.add(RedisKeys.OUTBOX);
     commit.linked().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
     List<String> changeJson = commit.changes().stream().map(this::write).toList();
+    String contextJson = write(commit.after());
+    refuseOversized(commit, contextJson, changeJson);
     List<String> args = new ArrayList<>();
     args.add(Long.toString(commit.before().version()));
     args.add(Long.toString(commit.lastVersion()));
-    args.add(write(commit.after()));
+    args.add(contextJson);
     args.add(RedisKeys.channel(Topic.customer(key)));
     args.add("[" + String.join(",", changeJson) + "]");
     args.add(Integer.toString(config.redis().logWindow()));
-    args.add(idempotency == null ? "" : write(new StoredAnswer(idempotency.fingerprint(), "done", idempotency.status(), idempotency.body())));
+    args.add(idempotency == null ? "" : write(StoredAnswer.done(idempotency)));
     args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));
     args.add(Integer.toString(changeJson.size()));
     args.add(Integer.toString(commit.linked().size()));
     args.add(Integer.toString(commit.teamEntries().size()));
     args.add(key.customerId());
     args.add(runId);
-    String contextJson = args.get(2);
     args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson, ChangeJournal.Entry.of(key, commit, false).linked(),
         snapshot ? contextJson : null)));
     args.add(commit.adoptIdentitiesFrom() == null ? "" : commit.adoptIdentitiesFrom());
@@ -105,13 +111,38 @@ public class RedisContextStore implements ContextStore {
       String handoffId = (String) e.change().data().get("handoffId");
       TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
       args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
-      args.add("{\"type\":\"handoff\",\"team\":" + write(e.team()) + ",\"seq\":");
-      args.add(",\"customerId\":" + write(key.customerId()) + ",\"change\":" + write(e.change().staffView())
-          + ",\"item\":" + write(e.item()) + "}");
+      // the script numbers the frame: it gets the encoded frame split around its seq
+      args.addAll(frames.teamFrameAroundSeq(new ServerFrame.Handoff(e.team(), Long.MIN_VALUE, key.customerId(), e.change().staffView(), e.item())));
       args.add(key.customerId() + "/" + handoffId);
       args.add(item == null ? "" : write(item));
     }
     return scripts.run(RedisScripts.COMMIT, keys, args).map(r -> outcome(r, commit));
+  }
+
+  /**
+   * Refuses (too_large, before anything is written) a change over limits.change-bytes, a request whose
+   * changes together pass limits.commit-bytes, and a document over limits.document-bytes that this
+   * commit made larger (one already over a lowered limit may shrink).
+   */
+  private void refuseOversized(Commit commit, String contextJson, List<String> changeJson) {
+    var limits = config.limits();
+    long total = 0;
+    for (int i = 0; i < changeJson.size(); i++) {
+      long bytes = StoredText.utf8Length(changeJson.get(i));
+      if (bytes > limits.changeBytes()) {
+        throw new Refusal(Reason.TOO_LARGE, "change " + (i + 1) + " of the request would be " + bytes + " bytes; at most "
+            + limits.changeBytes() + " are kept");
+      }
+      total += bytes;
+    }
+    if (total > limits.commitBytes()) {
+      throw new Refusal(Reason.TOO_LARGE, "the request's changes would be " + total + " bytes together; at most " + limits.commitBytes()
+          + "; send fewer ops per request");
+    }
+    long bytes = StoredText.utf8Length(contextJson);
+    if (bytes > limits.documentBytes() && bytes > StoredText.utf8Length(write(commit.before()))) {
+      throw new Refusal(Reason.TOO_LARGE, "the context would be " + bytes + " bytes; at most " + limits.documentBytes() + " are kept");
+    }
   }
 
   private String outcome(Response r, Commit commit) {
@@ -178,7 +209,13 @@ public class RedisContextStore implements ContextStore {
   public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot) {}
 
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
-  public record StoredAnswer(String fp, String state, Integer status, String body) {}
+  public record StoredAnswer(String fp, String state, Integer status, String body, String customerBody) {
+    static StoredAnswer pending(String fingerprint) { return new StoredAnswer(fingerprint, "pending", null, null, null); }
+
+    static StoredAnswer done(IdempotencyStore.Record r) {
+      return new StoredAnswer(r.fingerprint(), "done", r.status(), r.staffBody(), r.customerBody());
+    }
+  }
 
   String write(Object o) { return json.write(o); }
 

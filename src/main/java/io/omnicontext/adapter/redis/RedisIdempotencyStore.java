@@ -33,14 +33,14 @@ public class RedisIdempotencyStore implements IdempotencyStore {
           if (r == null) return new Claim.Pending(); // the lease just ran out: the caller asks again
           StoredAnswer a = codec.read(r.toString(), StoredAnswer.class);
           if (!a.fp().equals(fingerprint)) return new Claim.OtherBody();
-          return "done".equals(a.state()) ? new Claim.Answered(a.status(), a.body()) : new Claim.Pending();
+          return "done".equals(a.state()) ? new Claim.Answered(a.status(), a.body(), a.customerBody()) : new Claim.Pending();
         }));
   }
 
   @Override
   public Uni<Void> store(CustomerKey key, Record record) {
     String k = RedisKeys.idempotency(key, record.idempotencyKey());
-    String value = codec.write(new StoredAnswer(record.fingerprint(), "done", record.status(), record.body()));
+    String value = codec.write(StoredAnswer.done(record));
     return redis.execute("SET", k, value, "EX", Long.toString(config.redis().idempotencyTtl().toSeconds())).replaceWithVoid();
   }
 
@@ -50,5 +50,5 @@ public class RedisIdempotencyStore implements IdempotencyStore {
         .replaceWithVoid();
   }
 
-  private String pending(String fingerprint) { return codec.write(new StoredAnswer(fingerprint, "pending", null, null)); }
+  private String pending(String fingerprint) { return codec.write(StoredAnswer.pending(fingerprint)); }
 }

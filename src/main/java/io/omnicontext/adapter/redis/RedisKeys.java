@@ -26,6 +26,8 @@ public final class RedisKeys {
   public static String context(CustomerKey k) { return tag(k) + ":ctx"; }
   public static String log(CustomerKey k) { return tag(k) + ":log"; }
   public static String idempotency(CustomerKey k, String idempotencyKey) { return tag(k) + ":idem:" + sha256(idempotencyKey); }
+  /** A short hold on the customer ({@link RedisCustomerLocks}). */
+  public static String lock(CustomerKey k) { return tag(k) + ":lock"; }
   /** SCAN pattern of a customer's idempotency records (ids cannot hold glob characters). */
   public static String idempotencyPattern(CustomerKey k) { return tag(k) + ":idem:*"; }
 

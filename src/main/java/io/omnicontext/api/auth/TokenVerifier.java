@@ -1,105 +1,100 @@
 package io.omnicontext.api.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.config.Digest;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.CustomerKey;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import jakarta.inject.Inject;
+import jakarta.json.JsonString;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Verifies HS256 JWTs with OMNICONTEXT_JWT_SECRET (local and test runs; RS256/JWKS comes with the
- * security issue). Only HS256 is accepted: "none" and every other alg are refused. Pure CPU work,
- * safe on the event loop.
+ * Turns a bearer token into the app's {@link Principal}: smallrye-jwt verifies signature, algorithm (pinned by
+ * {@link TokenSettings}), exp (with at most 5 s of skew), issuer and audience; this class checks the claims the
+ * contract adds (tenant, groups, customer_id). Usable outside the HTTP security layer, since the WebSocket
+ * handshake and SSE take the token from {@code ?access_token} too.
  */
 @ApplicationScoped
 public class TokenVerifier {
-  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
   private static final int MAX_TOKEN = 8192;
+  /** The last second of year 9999: an exp past it (such as 1e300) is refused rather than overflowing a date. */
+  private static final long MAX_EXP = 253_402_300_799L;
 
-  private final ObjectMapper json;
-  private final byte[] secret;
-  private final Clock clock = Clock.systemUTC();
+  private final JWTParser parser;
+  private final boolean remoteKeys;
+  private final Vertx vertx;
 
-  public TokenVerifier(ObjectMapper json, OmnicontextConfig config) {
-    this.json = json;
-    this.secret = config.jwtSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+  @Inject
+  public TokenVerifier(JWTParser parser, TokenSettings settings, Vertx vertx) {
+    this(parser, settings.remoteKeys(), vertx);
   }
 
-  /** Refuses to start without a usable secret: one clear line instead of 401s for everyone. */
-  void check(@Observes StartupEvent e) {
-    if (secret.length < 32) {
-      throw new IllegalStateException("OMNICONTEXT_JWT_SECRET must be set to at least 32 bytes (it is " + secret.length + ")");
-    }
+  /** For tests: a parser over a given verification, keys local. */
+  TokenVerifier(JWTParser parser, boolean remoteKeys, Vertx vertx) {
+    this.parser = parser;
+    this.remoteKeys = remoteKeys;
+    this.vertx = vertx;
   }
 
-  /** The principal of a valid, unexpired token. */
+  /**
+   * The principal, verified where it does not block the event loop: with keys from a JWKS URL the parser may fetch
+   * them (on a new kid or when the cache ages), so it runs on a worker and answers on the caller's context.
+   */
+  public Uni<Principal> verifyAsync(String token) {
+    if (!remoteKeys) return Uni.createFrom().item(() -> verify(token));
+    return Uni.createFrom().completionStage(() -> vertx.executeBlocking(() -> verify(token), false).toCompletionStage());
+  }
+
+  /** The principal of a valid, unexpired token. On the event loop only when keys are local (see {@link #verifyAsync}). */
   public Principal verify(String token) {
     if (token == null || token.isBlank()) throw new Unauthorized("a bearer token is required");
     if (token.length() > MAX_TOKEN) throw new Unauthorized("the token is too long");
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) throw new Unauthorized("the token is not a JWT");
-    JsonNode header = decode(parts[0]);
-    if (!"HS256".equals(header.path("alg").asText())) throw new Unauthorized("only HS256 tokens are accepted here");
-    byte[] expected = hmac(parts[0] + "." + parts[1]);
-    byte[] given;
+    JsonWebToken jwt;
     try {
-      given = B64.decode(parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new Unauthorized("the token signature is not base64url");
-    }
-    if (!MessageDigest.isEqual(expected, given)) throw new Unauthorized("the token signature is invalid");
-    JsonNode claims = decode(parts[1]);
-    if (!claims.path("exp").isNumber()) throw new Unauthorized("the token has no exp");
-    Instant exp = Instant.ofEpochSecond(claims.path("exp").asLong());
-    if (!exp.isAfter(clock.instant())) throw new Unauthorized("the token expired");
-    String tenant = claims.path("tenant").asText(null);
-    if (!CustomerKey.isTenant(tenant)) throw new Unauthorized("the token has no valid tenant");
-    String sub = claims.path("sub").asText(null);
-    if (sub == null || sub.isBlank() || sub.length() > 256) throw new Unauthorized("the token has no sub");
-    Set<String> groups = new LinkedHashSet<>();
-    claims.path("groups").forEach(g -> { if (Principal.ROLES.contains(g.asText())) groups.add(g.asText()); });
-    if (groups.isEmpty()) throw new Unauthorized("the token has no known group (agent, supervisor, integration, customer)");
-    String customerId = claims.path("customer_id").asText(null);
-    if (groups.equals(Set.of("customer")) && !CustomerKey.isCustomerId(customerId)) throw new Unauthorized("a customer token needs customer_id");
-    String channel = claims.path("channel").asText(null);
-    if (!Channels.isChannel(channel)) channel = groups.contains("integration") ? "system" : "web";
-    return new Principal(sub, tenant, Set.copyOf(groups), channel, customerId, exp);
-  }
-
-  private JsonNode decode(String part) {
-    try {
-      JsonNode n = json.readTree(B64.decode(part));
-      if (n == null || !n.isObject()) throw new Unauthorized("the token is not a JWT");
-      return n;
-    } catch (Unauthorized u) {
-      throw u;
-    } catch (Exception e) {
+      jwt = parser.parse(token);
+    } catch (ParseException e) {
+      throw new Unauthorized("the token is invalid, expired or not signed as this service expects");
+    } catch (RuntimeException e) { // a token the parser chokes on is still only a bad token
       throw new Unauthorized("the token is not a JWT");
     }
+    return principal(jwt, token);
   }
 
-  private byte[] hmac(String signingInput) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
-    }
+  private static Principal principal(JsonWebToken jwt, String token) {
+    long exp = jwt.getExpirationTime();
+    if (exp <= 0 || exp > MAX_EXP) throw new Unauthorized("the token's exp is out of range");
+    String tenant = text(jwt, "tenant");
+    if (!CustomerKey.isTenant(tenant)) throw new Unauthorized("the token has no valid tenant");
+    String sub = jwt.getSubject();
+    if (sub == null || sub.isBlank() || sub.length() > 256) throw new Unauthorized("the token has no sub");
+    Set<String> groups = new LinkedHashSet<>();
+    for (String g : jwt.getGroups()) if (Principal.ROLES.contains(g)) groups.add(g);
+    if (groups.isEmpty()) throw new Unauthorized("the token has no known group (agent, supervisor, integration, customer)");
+    String customerId = text(jwt, "customer_id");
+    if (groups.equals(Set.of("customer")) && !CustomerKey.isCustomerId(customerId)) throw new Unauthorized("a customer token needs customer_id");
+    String channel = text(jwt, "channel");
+    if (channel == null || !Channels.isChannel(channel)) channel = groups.contains("integration") ? "system" : "web";
+    return new Principal(sub, tenant, Set.copyOf(groups), channel, customerId, Instant.ofEpochSecond(exp), tokenId(jwt, token));
+  }
+
+  /** What per-token limits count by: the jti when the issuer sets one, else a digest of the token itself. */
+  private static String tokenId(JsonWebToken jwt, String token) {
+    String jti = jwt.getTokenID();
+    return jti != null && !jti.isBlank() && jti.length() <= 256 ? "jti:" + jti : "sha:" + Digest.sha256(token);
+  }
+
+  /** A string claim, whatever smallrye-jwt wrapped it in; anything else is absent. */
+  private static String text(JsonWebToken jwt, String name) {
+    Object v = jwt.getClaim(name);
+    if (v instanceof JsonString s) return s.getString();
+    return v instanceof String s ? s : null;
   }
 
   /** A missing, malformed, forged or expired token: HTTP 401, WebSocket refused or closed 4401. */

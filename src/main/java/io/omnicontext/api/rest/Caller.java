@@ -1,17 +1,19 @@
 package io.omnicontext.api.rest;
 
 import io.omnicontext.api.auth.Principal;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 
-/** The verified principal of the current request, set by {@link AuthFilter}. */
+/** The verified principal of the current request, put on the routing context by {@link Authentication}. */
 @RequestScoped
 public class Caller {
-  private Principal principal;
+  private final RoutingContext request;
 
-  void set(Principal p) { principal = p; }
+  public Caller(RoutingContext request) { this.request = request; }
 
   public Principal get() {
-    if (principal == null) throw new IllegalStateException("no principal: AuthFilter did not run");
-    return principal;
+    Principal p = request.get(Authentication.PRINCIPAL);
+    if (p == null) throw new IllegalStateException("no principal: Authentication did not run");
+    return p;
   }
 }

@@ -1,16 +1,23 @@
 package io.omnicontext.api.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.omnicontext.api.auth.TokenVerifier;
+import io.netty.channel.ChannelException;
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.ContextStore;
 import io.quarkus.logging.Log;
+import io.vertx.core.VertxException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.redis.client.impl.types.ErrorType;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The REST edge's answers to failures: typed problems, 503 when a store is unreachable, 500 only for bugs. */
@@ -19,11 +26,9 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response refused(Refusal r) { return problem(Problems.of(r)); }
 
+  /** A customer the token may not see is 404 like one that does not exist; a role's refusal is 403. */
   @ServerExceptionMapper
-  public Response unauthorized(TokenVerifier.Unauthorized u) {
-    return Response.fromResponse(problem(Problems.of(Reason.UNAUTHORIZED, u.getMessage())))
-        .header("WWW-Authenticate", "Bearer").build();
-  }
+  public Response denied(AccessPolicy.Denied d) { return problem(Problems.of(d.hidden() ? Reason.NOT_FOUND : Reason.FORBIDDEN, d.getMessage())); }
 
   @ServerExceptionMapper
   public Response malformed(JsonProcessingException e) {
@@ -65,13 +70,17 @@ public class ProblemMapper {
     return Response.status((Integer) p.get("status")).type(Problems.TYPE).entity(p).build();
   }
 
-  /** Redis (or a lost race that never settled) is not a bug of the request: 503, the client retries. */
+  /**
+   * A store that is unreachable, restarting or overloaded (or a lost race that never settled) is not a bug of the
+   * request: 503, the client retries. Classified by the failure's type, anywhere in its cause chain.
+   */
   static boolean isStoreDown(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ContextStore.VersionMoved || c instanceof ChangeFeed.Down || c instanceof java.net.ConnectException
-          || c instanceof java.util.concurrent.TimeoutException || c instanceof io.vertx.core.VertxException) return true;
-      String name = c.getClass().getName();
-      if (name.startsWith("io.vertx.redis") || name.startsWith("io.netty.channel") || name.contains("NoStackTraceThrowable")) return true;
+      if (c instanceof ContextStore.VersionMoved || c instanceof ChangeFeed.Down // ours: the ports' own failures
+          || c instanceof ConnectException || c instanceof ClosedChannelException || c instanceof ChannelException
+          || c instanceof TimeoutException // sockets: refused, reset, closed, timed out (Redis and PostgreSQL alike)
+          || c instanceof VertxException || c instanceof NoStackTraceThrowable // Vert.x: connection closed, pool exhausted
+          || c instanceof ErrorType) return true; // a Redis error reply: LOADING, READONLY, OOM, MASTERDOWN, ...
     }
     return false;
   }

@@ -12,20 +12,19 @@ public final class Problems {
 
   private Problems() {}
 
+  /** Exhaustive over {@link Reason}: a new reason does not compile until it has its status here. */
   public static int status(Reason reason) {
-    switch (reason) {
-      case BAD_REQUEST: case UNKNOWN_OP: case VALIDATION_FAILED: return 400;
-      case UNAUTHORIZED: return 401;
-      case FORBIDDEN: return 403;
-      case NOT_FOUND: return 404;
-      case VERSION_CONFLICT: case OFFER_ALREADY_REDEEMED: case OFFER_NOT_ELIGIBLE: case HANDOFF_TAKEN:
-      case INVALID_STATE: case IDENTITY_TAKEN: return 409;
-      case TOO_LARGE: return 413;
-      case IDEMPOTENCY_KEY_REUSED: return 422;
-      case RATE_LIMITED: return 429;
-      case UNAVAILABLE: return 503;
-      default: throw new IllegalArgumentException(reason.name());
-    }
+    return switch (reason) {
+      case BAD_REQUEST, UNKNOWN_OP, VALIDATION_FAILED -> 400;
+      case UNAUTHORIZED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case VERSION_CONFLICT, OFFER_ALREADY_REDEEMED, OFFER_NOT_ELIGIBLE, HANDOFF_TAKEN, INVALID_STATE, IDENTITY_TAKEN -> 409;
+      case TOO_LARGE -> 413;
+      case IDEMPOTENCY_KEY_REUSED -> 422;
+      case RATE_LIMITED -> 429;
+      case UNAVAILABLE -> 503;
+    };
   }
 
   /** {type, title, status, detail, code} plus the refusal's extra members. */

@@ -2,9 +2,8 @@ package io.omnicontext.api.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
-import io.omnicontext.domain.HandoffOps;
-import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.TeamFeed;
 import io.smallrye.mutiny.Uni;
@@ -41,8 +40,7 @@ public class TeamsResource {
   @GET
   public Uni<Map<String, Object>> waiting(@PathParam("team") String team, @QueryParam("status") String status) {
     Principal p = caller.get();
-    if (!p.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
-    if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
+    AccessPolicy.team(p, team);
     Set<String> wanted = status == null || status.isBlank() ? WAITING
         : Arrays.stream(status.split(",")).map(String::trim).collect(Collectors.toSet());
     if (!WAITING.containsAll(wanted)) throw Refusal.badRequest("status lists open and/or overdue (the board holds waiting hand-offs)");

@@ -1,5 +1,7 @@
 package io.omnicontext.api.sse;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.rest.Caller;
 import io.omnicontext.domain.Audience;
@@ -8,10 +10,13 @@ import io.omnicontext.domain.Refusal;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -22,6 +27,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Server-Sent Events fallback: the same subscription as the WebSocket, one customer per stream.
@@ -32,11 +39,20 @@ public class EventsResource {
   private final Caller caller;
   private final Subscriptions subscriptions;
   private final int maxQueuedEvents;
+  private final OpenSessions open;
+  private final Draining draining;
+  private final Vertx vertx;
+  private final LiveMetrics metrics;
 
-  public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config) {
+  public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
+      Draining draining, Vertx vertx, LiveMetrics metrics) {
+    this.metrics = metrics;
+    this.open = open;
+    this.draining = draining;
     this.caller = caller;
     this.subscriptions = subscriptions;
     this.maxQueuedEvents = config.push().maxQueuedFrames();
+    this.vertx = vertx;
   }
 
   @GET
@@ -44,17 +60,42 @@ public class EventsResource {
   public Multi<OutboundSseEvent> events(@PathParam("customerId") String customerId, @QueryParam("after") String after,
       @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
     Principal p = caller.get();
-    if (!CustomerKey.isCustomerId(customerId) || !p.mayRead(customerId)) throw Refusal.notFound("no customer " + customerId);
-    CustomerKey key = p.key(customerId);
+    CustomerKey key = AccessPolicy.customer(p, customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
+    if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
     return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
-      Subscription sub = subscriptions.customer(key, new SseSession(emitter, sse, p.audience()));
-      emitter.onTermination(sub::close);
+      SseSession session = new SseSession(emitter, sse, p.audience(), metrics);
+      Subscription sub = subscriptions.customer(key, session);
+      open.opened(session);
+      metrics.connectionOpened(LiveMetrics.Transport.SSE);
+      long expiry = vertx.setTimer(untilExpiry(p), id -> expired(emitter, sse));
+      emitter.onTermination(() -> {
+        vertx.cancelTimer(expiry);
+        open.closed(session);
+        metrics.connectionClosed(LiveMetrics.Transport.SSE);
+        sub.close();
+      });
       sub.open(null, from).subscribe().with(x -> {}, emitter::fail);
     }, BackPressureStrategy.ERROR)
         // A reader that stops reading: the stream ends once this many events wait (the browser resumes with Last-Event-ID).
-        .onOverflow().invoke(e -> Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents)).buffer(maxQueuedEvents)
+        .onOverflow().invoke(e -> metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL)).buffer(maxQueuedEvents)
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).invoke(() -> {
+          Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents);
+          metrics.slowConsumerClosed();
+        })
         .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
+  }
+
+  private static long untilExpiry(Principal p) { return Math.max(1, Duration.between(Instant.now(), p.expiresAt()).toMillis()); }
+
+  /**
+   * The token expired: the stream ends with an "unauthorized" event (SSE has no close codes). The client reconnects
+   * with a fresh token and resumes from the last id it saw.
+   */
+  private static void expired(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+    emitter.emit(sse.newEventBuilder().name("unauthorized").mediaType(MediaType.TEXT_PLAIN_TYPE)
+        .data("{\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"the token expired\"}").build());
+    emitter.complete();
   }
 
   private static Long position(String raw) {
@@ -69,7 +110,11 @@ public class EventsResource {
   }
 
   /** Frames as SSE events: subscribed is a comment, a snapshot is event "snapshot", changes carry their version as id. */
-  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience) implements Session {
+  private record SseSession(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse, Audience audience, LiveMetrics metrics)
+      implements Session, OpenSessions.Drainable {
+    @Override
+    public void drain() { emitter.complete(); }
+
     @Override
     public void send(Kind kind, long position, String frame) {
       var event = switch (kind) {
@@ -80,6 +125,7 @@ public class EventsResource {
         default -> sse.newEventBuilder().id(Long.toString(position)).mediaType(MediaType.TEXT_PLAIN_TYPE).data(frame);
       };
       emitter.emit(event.build());
+      metrics.frameSent(LiveMetrics.Transport.SSE);
       if (kind == Kind.ERASED) emitter.complete();
     }
 

@@ -1,17 +1,22 @@
 package io.omnicontext.api.ws;
 
+import io.omnicontext.ops.LiveMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
+import io.omnicontext.api.limits.RateLimits;
+import io.omnicontext.api.limits.TokenBucket;
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.Channels;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerKey;
-import io.omnicontext.domain.HandoffOps;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.Presence;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Session;
 import io.omnicontext.service.push.Subscription;
@@ -31,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One WebSocket connection: decodes client frames, keeps its subscriptions (customer or team), the
  * engagements it started (ended when it closes) and closes itself with 4401 when its token expires.
  */
-final class StreamSession implements Session {
+final class StreamSession implements Session, io.omnicontext.service.push.OpenSessions.Drainable {
   private final WebSocketConnection connection;
   private final Principal principal;
   private final Subscriptions subscriptions;
@@ -43,9 +48,17 @@ final class StreamSession implements Session {
   private volatile boolean open = true;
   private long expiryTimer = -1;
   private final SendQueue queue;
+  private final LiveMetrics metrics;
+  private final RateLimits limits;
+  private final TokenBucket frameRate;
+  private final TokenBucket refusals;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx, SendQueue.Bounds bounds) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics, RateLimits limits) {
+    this.metrics = metrics;
+    this.limits = limits;
+    this.frameRate = limits.connectionFrames();
+    this.refusals = limits.connectionRefusals();
     this.connection = connection;
     this.queue = new SendQueue(bounds, this::slowConsumer);
     this.principal = principal;
@@ -62,20 +75,40 @@ final class StreamSession implements Session {
 
   @Override public Audience audience() { return principal.audience(); }
 
+  Principal principal() { return principal; }
+
   @Override
   public void send(Kind kind, long position, String frame) { write(frame); }
 
   /** Every frame goes through the bounded queue: written now, counted until it is on the wire. */
   private void write(String frame) {
-    if (!open || !queue.admit(frame)) return;
-    connection.sendText(frame).subscribe().with(x -> queue.written(frame), err -> queue.written(frame));
+    if (!open) {
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+      return;
+    }
+    if (!queue.admit(frame)) {
+      metrics.frameDropped(LiveMetrics.DropReason.QUEUE_FULL);
+      return;
+    }
+    connection.sendText(frame).subscribe().with(x -> {
+      queue.written(frame);
+      metrics.frameSent(LiveMetrics.Transport.WEBSOCKET);
+    }, err -> {
+      queue.written(frame);
+      metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
+    });
   }
 
   /** The client does not read what it is sent: close it (1013, resume later) before its queue grows further. */
   private void slowConsumer(String why) {
     Log.infof("closing a slow consumer connection=%s: %s", connection.id(), why);
+    metrics.slowConsumerClosed();
     closeWith(CloseCode.RESUME);
   }
+
+  /** The node drains: the client reconnects elsewhere and resumes with after. */
+  @Override
+  public void drain() { closeWith(CloseCode.RESUME); }
 
   @Override
   public void resync(String reason) {
@@ -84,6 +117,10 @@ final class StreamSession implements Session {
   }
 
   void handle(String text) {
+    if (!admitted()) {
+      rateLimited(text);
+      return;
+    }
     JsonNode frame;
     try {
       frame = frames.read(text, JsonNode.class);
@@ -91,23 +128,52 @@ final class StreamSession implements Session {
       error(null, new Refusal(Reason.BAD_REQUEST, "a frame must be one JSON object"));
       return;
     }
-    String id = frame.path("id").isValueNode() ? frame.path("id").asText() : null;
+    String id = idOf(frame);
     try {
       switch (frame.path("type").asText("")) {
         case "subscribe" -> subscribe(id, frame);
         case "unsubscribe" -> unsubscribe(id, frame);
-        case "ping" -> control("pong", id, Map.of());
+        case "ping" -> write(frames.write(new ServerFrame.Pong(id)));
         case "engage" -> engage(id, frame);
         default -> throw Refusal.badRequest("unknown frame type \"" + frame.path("type").asText("") + "\" (subscribe, unsubscribe, ping, engage)");
       }
     } catch (Refusal r) {
       error(id, r);
+    } catch (AccessPolicy.Denied d) {
+      error(id, new Refusal(Reason.FORBIDDEN, d.getMessage()));
     }
   }
+
+  /** Within this connection's frame rate and its token's (omnicontext.limits.ws.*)? */
+  private boolean admitted() {
+    long now = System.nanoTime();
+    return frameRate.take(now) == 0 && limits.wsFrame(principal);
+  }
+
+  /** Answers rate_limited while the refusal allowance lasts; a connection that keeps going past it is closed with 4403. */
+  private void rateLimited(String text) {
+    if (refusals.take(System.nanoTime()) != 0) {
+      Log.infof("closing connection=%s: rate limit exceeded", connection.id());
+      closeWith(CloseCode.RATE_LIMITED);
+      return;
+    }
+    String id;
+    try {
+      id = idOf(frames.read(text, JsonNode.class));
+    } catch (RuntimeException e) {
+      id = null;
+    }
+    error(id, new Refusal(Reason.RATE_LIMITED, "this connection sends frames faster than allowed; slow down or it is closed"));
+  }
+
+  private static String idOf(JsonNode frame) { return frame.path("id").isValueNode() ? frame.path("id").asText() : null; }
 
   private void subscribe(String id, JsonNode frame) {
     Long after = after(frame);
     String topic = topicOf(frame);
+    if (!subscribed.containsKey(topic) && subscribed.size() >= limits.maxSubscriptions()) {
+      throw new Refusal(Reason.RATE_LIMITED, "a connection holds at most " + limits.maxSubscriptions() + " subscriptions; unsubscribe first");
+    }
     Subscription old = subscribed.remove(topic);
     if (old != null) old.close();
     Subscription sub;
@@ -128,34 +194,29 @@ final class StreamSession implements Session {
     String topic = topicOf(frame);
     Subscription sub = subscribed.remove(topic);
     if (sub != null) sub.close();
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (frame.has("team")) body.put("team", frame.path("team").asText());
-    else body.put("customerId", frame.path("customerId").asText());
-    if (frame.has("reach")) body.put("reach", frame.path("reach"));
-    control("unsubscribed", id, body);
+    boolean team = frame.has("team");
+    write(frames.write(new ServerFrame.Unsubscribed(id, team ? null : frame.path("customerId").asText(),
+        team ? frame.path("team").asText() : null, frame.has("reach") ? frame.path("reach") : null)));
   }
 
-  /** "c:<id>" or "t:<team>", validated and authorized. */
+  /** "c:<id>", "t:<team>" or "r:<id>:<purpose>:<channel>", validated and authorized by the access policy. */
   private String topicOf(JsonNode frame) {
-    if (frame.has("team")) {
-      String team = frame.path("team").asText("");
-      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not read team feeds");
-      if (!HandoffOps.isTeam(team)) throw Refusal.badRequest("team must be area:name such as store:branch-X");
-      return "t:" + team;
-    }
+    if (frame.has("team")) return "t:" + AccessPolicy.team(principal, frame.path("team").asText(""));
     if (frame.has("reach")) {
-      if (!principal.isStaff()) throw new Refusal(Reason.FORBIDDEN, "customer tokens may not subscribe to reach");
       JsonNode reach = frame.path("reach");
-      return "r:" + readable(frame) + ":" + reach.path("purpose").asText("") + ":" + reach.path("channel").asText("");
+      return "r:" + AccessPolicy.reach(principal, customerIdOf(frame)).customerId() + ":" + reach.path("purpose").asText("") + ":"
+          + reach.path("channel").asText("");
     }
     return "c:" + readable(frame);
   }
 
-  private String readable(JsonNode frame) {
+  private String readable(JsonNode frame) { return AccessPolicy.customer(principal, customerIdOf(frame)).customerId(); }
+
+  /** The frame's customerId, well-formed (an ill-formed one is a bad frame here, not a hidden customer). */
+  private static String customerIdOf(JsonNode frame) {
     String customerId = frame.path("customerId").asText("");
     if (customerId.isEmpty()) throw Refusal.badRequest("customerId (or team) is required");
     if (!CustomerKey.isCustomerId(customerId)) throw Refusal.badRequest("customerId is not a valid id");
-    if (!principal.mayRead(customerId)) throw new Refusal(Reason.FORBIDDEN, "this token may not read customer " + customerId);
     return customerId;
   }
 
@@ -168,7 +229,7 @@ final class StreamSession implements Session {
   }
 
   private void engage(String id, JsonNode frame) {
-    String customerId = readable(frame);
+    String customerId = AccessPolicy.engage(principal, customerIdOf(frame)).customerId();
     String channel = frame.path("channel").asText(principal.channel());
     if (!Channels.isChannel(channel)) throw Refusal.badRequest("channel must be one of " + String.join(", ", Channels.ALL));
     String activity = frame.path("activity").asText("engaged");
@@ -185,23 +246,12 @@ final class StreamSession implements Session {
     commit.changes().forEach(c -> send(Kind.CHANGE, c.version(), frames.delivery(c).frame(audience())));
   }
 
-  private void control(String type, String id, Map<String, Object> members) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("type", type);
-    f.put("id", id);
-    f.putAll(members);
-    write(frames.write(f));
-  }
-
   private void error(String id, Refusal r) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("code", WsErrors.code(r.reason()));
-    f.put("message", r.getMessage());
-    control("error", id, f);
+    write(frames.write(new ServerFrame.Error(id, WsErrors.code(r.reason()), r.getMessage())));
   }
 
   void failed(Throwable t) {
-    Log.debugf("connection=%s error: %s", connection.id(), t.toString());
+    Log.debugf("connection=%s error: %s", connection.id(), LogSafe.failure(t)); // a decoder's message may quote the frame
   }
 
   private void closeWith(CloseCode code) {

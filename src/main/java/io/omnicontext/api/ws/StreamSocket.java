@@ -1,12 +1,14 @@
 package io.omnicontext.api.ws;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.auth.Principal;
-import io.omnicontext.api.auth.TokenVerifier;
+import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.service.Engagements;
-import io.omnicontext.service.push.Frames;
+import io.omnicontext.wire.Frames;
 import io.omnicontext.service.push.SendQueue;
 import io.omnicontext.service.push.Subscriptions;
+import io.omnicontext.service.push.OpenSessions;
+import io.omnicontext.health.Draining;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -15,24 +17,29 @@ import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
-import java.util.List;
 
 /** GET /v1/stream: thin on purpose; each connection's work is its {@link StreamSession}. */
 @WebSocket(path = "/v1/stream")
 public class StreamSocket {
   private static final TypedKey<StreamSession> SESSION = new TypedKey<>("omnicontext.session");
 
-  private final TokenVerifier verifier;
   private final Subscriptions subscriptions;
   private final Engagements engagements;
   private final Frames frames;
   private final Vertx vertx;
   private final SendQueue.Bounds bounds;
+  private final OpenSessions open;
+  private final Draining draining;
+  private final LiveMetrics metrics;
+  private final RateLimits limits;
 
-  public StreamSocket(TokenVerifier verifier, Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
-      io.omnicontext.config.OmnicontextConfig config) {
+  public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics, RateLimits limits) {
+    this.metrics = metrics;
+    this.open = open;
+    this.draining = draining;
+    this.limits = limits;
     this.bounds = new SendQueue.Bounds(config.push().maxQueuedFrames(), config.push().maxQueuedBytes());
-    this.verifier = verifier;
     this.subscriptions = subscriptions;
     this.engagements = engagements;
     this.frames = frames;
@@ -41,18 +48,23 @@ public class StreamSocket {
 
   @OnOpen
   public void open(WebSocketConnection connection) {
-    Principal principal;
-    try {
-      List<String> tokens = new QueryStringDecoder("?" + (connection.handshakeRequest().query() == null ? "" : connection.handshakeRequest().query()))
-          .parameters().get("access_token");
-      principal = TokenUpgradeCheck.verify(verifier, connection.handshakeRequest().header("Authorization"),
-          tokens == null || tokens.isEmpty() ? null : tokens.get(0));
-    } catch (TokenVerifier.Unauthorized e) {
+    if (draining.draining()) { // this node is going away: reconnect elsewhere
+      connection.close(CloseCode.RESUME.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
+    Principal principal = connection.userData().get(TokenUpgradeCheck.PRINCIPAL); // verified by the upgrade check
+    if (principal == null) {
       connection.close(CloseCode.AUTH.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds);
+    if (!limits.connectionOpened(principal)) {
+      connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
+      return;
+    }
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics, limits);
     connection.userData().put(SESSION, session);
+    open.opened(session);
+    metrics.connectionOpened(LiveMetrics.Transport.WEBSOCKET);
     session.start();
   }
 
@@ -65,7 +77,11 @@ public class StreamSocket {
   @OnClose
   public void close(WebSocketConnection connection) {
     StreamSession session = connection.userData().remove(SESSION);
-    if (session != null) session.close();
+    if (session == null) return;
+    open.closed(session);
+    metrics.connectionClosed(LiveMetrics.Transport.WEBSOCKET);
+    session.close();
+    limits.connectionClosed(session.principal());
   }
 
   @OnError

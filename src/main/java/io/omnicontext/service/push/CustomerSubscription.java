@@ -1,5 +1,8 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.Topic;
 import io.omnicontext.service.ReadContext;
@@ -37,13 +40,8 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
     return contexts.snapshot(key, session.audience()).invoke(ctx -> {
       synchronized (this) {
         if (closed()) return;
-        session.send(Session.Kind.SUBSCRIBED, ctx.version(), frames.write(subscribed(requestId, ctx.version())));
-        Map<String, Object> snap = new LinkedHashMap<>();
-        snap.put("type", "snapshot");
-        snap.put("customerId", key.customerId());
-        snap.put("version", ctx.version());
-        snap.put("context", ctx);
-        session.send(Session.Kind.SNAPSHOT, ctx.version(), frames.write(snap));
+        session.send(Session.Kind.SUBSCRIBED, ctx.version(), frames.write(ServerFrame.Subscribed.customer(requestId, key.customerId(), ctx.version())));
+        session.send(Session.Kind.SNAPSHOT, ctx.version(), frames.write(ServerFrame.Snapshot.customer(ctx)));
         goLive(ctx.version(), List.of());
       }
     }).replaceWithVoid();
@@ -58,7 +56,7 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
           if (closed()) return Uni.createFrom().voidItem();
           List<Frames.Delivery> replay = missed.get();
           long top = replay.isEmpty() ? current : Math.max(current, replay.get(replay.size() - 1).version());
-          session.send(Session.Kind.SUBSCRIBED, top, frames.write(subscribed(requestId, top)));
+          session.send(Session.Kind.SUBSCRIBED, top, frames.write(ServerFrame.Subscribed.customer(requestId, key.customerId(), top)));
           goLive(after, replay);
         }
         return Uni.createFrom().voidItem();
@@ -66,18 +64,13 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
     });
   }
 
-  private Map<String, Object> subscribed(String requestId, long version) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("type", "subscribed");
-    f.put("id", requestId);
-    f.put("customerId", key.customerId());
-    f.put("version", version);
-    return f;
-  }
-
   @Override long position(Frames.Delivery d) { return d.version(); }
 
-  @Override void send(Frames.Delivery d) { session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience())); }
+  @Override
+  void send(Frames.Delivery d) {
+    session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience()));
+    hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), java.time.Instant.now()));
+  }
 
   @Override
   Uni<Optional<List<Frames.Delivery>>> missedAfter(long version) { return replay(version); }
@@ -89,16 +82,15 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
 
   @Override void leave() { hub.leave(Topic.customer(key), this); }
 
+  @Override LiveMetrics metrics() { return hub.metrics(); }
+
   @Override String describe() { return "customer " + key.customerId(); }
 
   @Override
   public void erased() {
     synchronized (this) {
       if (closed()) return;
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("type", "erased");
-      f.put("customerId", key.customerId());
-      session.send(Session.Kind.ERASED, 0, frames.write(f));
+      session.send(Session.Kind.ERASED, 0, frames.write(new ServerFrame.Erased(key.customerId())));
     }
     close();
   }

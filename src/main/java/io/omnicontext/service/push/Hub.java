@@ -1,8 +1,12 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.config.JsonCodec;
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Change;
 import io.omnicontext.port.ChangeFeed;
 import io.omnicontext.port.Topic;
@@ -35,7 +39,10 @@ public class Hub {
   /** A topic and a position in it (version or seq). */
   private record Position(Topic topic, long after) {}
 
-  public Hub(ChangeFeed feed, JsonCodec json, Frames frames) {
+  private final LiveMetrics metrics;
+
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics) {
+    this.metrics = metrics;
     this.feed = feed;
     this.json = json;
     this.frames = frames;
@@ -67,6 +74,8 @@ public class Hub {
 
   public int topics() { return local.size(); }
 
+  LiveMetrics metrics() { return metrics; }
+
   /**
    * What a topic's log holds after a position, read once however many local subscriptions ask at the same
    * time (a reconnect's gap fill, a resume storm).
@@ -87,7 +96,7 @@ public class Hub {
       }
       message = topic.team() ? teamFrame(payload) : frames.deliveries(json.read(payload, CHANGES));
     } catch (RuntimeException e) {
-      Log.errorf("feed message on %s not understood: %s", topic, e.getMessage());
+      Log.errorf("feed message on %s not understood: %s", topic, LogSafe.failure(e)); // the message may quote the payload
       return;
     }
     subs.forEach(s -> s.deliver(message));

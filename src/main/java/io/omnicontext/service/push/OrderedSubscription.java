@@ -1,5 +1,6 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -34,6 +35,9 @@ abstract class OrderedSubscription<T> implements Subscription {
 
   /** Items after {@code position} from the log, or empty when the log no longer reaches position+1. */
   abstract Uni<Optional<List<T>>> missedAfter(long position);
+
+  /** Where gap fills are counted. */
+  abstract LiveMetrics metrics();
 
   /** Stops the hub's deliveries to this subscription. */
   abstract void leave();
@@ -80,6 +84,7 @@ abstract class OrderedSubscription<T> implements Subscription {
 
   private void fill() {
     filling = true;
+    metrics().gapFilled();
     long from = last;
     // A Redis that just came back may still be loading its data: retry a while before giving up.
     Uni.createFrom().deferred(() -> missedAfter(from))

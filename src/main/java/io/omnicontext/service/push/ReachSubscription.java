@@ -1,5 +1,7 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.domain.Audience;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
@@ -48,13 +50,8 @@ final class ReachSubscription implements Subscription {
     return hub.join(Topic.customer(key), this).chain(() -> contexts.snapshot(key, Audience.STAFF)).invoke(ctx -> {
       synchronized (this) {
         if (closed) return;
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("type", "subscribed");
-        f.put("id", requestId);
-        f.put("customerId", key.customerId());
-        f.put("version", ctx.version());
-        f.put("reach", Map.of("purpose", purpose, "channel", channel));
-        session.send(Session.Kind.SUBSCRIBED, ctx.version(), frames.write(f));
+        session.send(Session.Kind.SUBSCRIBED, ctx.version(),
+            frames.write(ServerFrame.Subscribed.reach(requestId, key.customerId(), ctx.version(), purpose, channel)));
         answer(ctx);
       }
     }).replaceWithVoid();
@@ -96,16 +93,8 @@ final class ReachSubscription implements Subscription {
     lastVersion = ctx.version();
     if (now.equals(last)) return;
     last = now;
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("type", "reach");
-    f.put("customerId", key.customerId());
-    f.put("version", ctx.version());
-    f.put("purpose", purpose);
-    f.put("channel", channel);
-    f.put("allowed", now.allowed());
-    f.put("to", now.to());
-    f.put("reason", now.reason());
-    session.send(Session.Kind.REACH, ctx.version(), frames.write(f));
+    session.send(Session.Kind.REACH, ctx.version(), frames.write(new ServerFrame.Reach(key.customerId(), ctx.version(), purpose, channel,
+        now.allowed(), now.to(), now.reason())));
   }
 
   @Override

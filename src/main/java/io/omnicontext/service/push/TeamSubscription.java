@@ -1,5 +1,8 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.port.TeamFeed;
 import io.omnicontext.port.Topic;
 import io.smallrye.mutiny.Uni;
@@ -35,8 +38,7 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
       synchronized (this) {
         if (closed()) return;
         session.send(Session.Kind.SUBSCRIBED, board.seq(), subscribed(requestId, board.seq()));
-        session.send(Session.Kind.SNAPSHOT, board.seq(), "{\"type\":\"snapshot\",\"team\":" + frames.write(topic.name()) + ",\"seq\":"
-            + board.seq() + ",\"handoffs\":[" + String.join(",", board.waitingJson()) + "]}");
+        session.send(Session.Kind.SNAPSHOT, board.seq(), frames.write(ServerFrame.Snapshot.team(topic.name(), board.seq(), board.waitingJson())));
         goLive(board.seq(), List.of());
       }
     }).replaceWithVoid();
@@ -55,7 +57,7 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
   }
 
   private String subscribed(String requestId, long seq) {
-    return "{\"type\":\"subscribed\",\"id\":" + frames.write(requestId) + ",\"team\":" + frames.write(topic.name()) + ",\"seq\":" + seq + "}";
+    return frames.write(ServerFrame.Subscribed.team(requestId, topic.name(), seq));
   }
 
   private static List<SeqFrame> frames(TeamFeed.Frames f) {
@@ -75,6 +77,8 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
   }
 
   @Override void leave() { hub.leave(topic, this); }
+
+  @Override LiveMetrics metrics() { return hub.metrics(); }
 
   @Override String describe() { return "team " + topic.name(); }
 }

@@ -1,0 +1,126 @@
+package io.omnicontext.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9 defects 2 and 3, deliverable 4: requests and documents are bounded, and a refusal is a typed
+ * 4xx computed before anything is committed. Answer sizes are printed (no timing is asserted).
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class LimitsIT {
+  private final String tenant = Tokens.newTenant();
+  private final Client crm = new Client(Nodes.one(), Tokens.mint(tenant, "integration", "crm", "system", null));
+
+  private static String inHours(long h) { return Instant.now().plus(h, ChronoUnit.HOURS).toString(); }
+
+  /** n appointments from id {@code from}, in {@code hours} (within 48 h each is an attention cue). */
+  private static List<Map<String, Object>> appointments(int from, int n, long hours) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    for (int i = from; i < from + n; i++) ops.add(Map.of("op", "appointment.schedule", "appointmentId", "a-" + i, "kind", "fitting", "at", inHours(hours)));
+    return ops;
+  }
+
+  @Test
+  void a_date_far_in_the_future_is_400_and_commits_nothing() {
+    String customer = Tokens.newId("far");
+    Client.Answer a = crm.post(customer, List.of(Map.of("op", "appointment.schedule", "appointmentId", "a-1", "kind", "x",
+        "at", "+999999999-12-31T23:59:59Z")));
+    assertEquals(400, a.status(), a.body().toString());
+    assertEquals("validation_failed", a.body().path("code").asText());
+    assertTrue(a.body().path("detail").asText().contains("ops[0].at"), a.body().toString());
+    assertEquals(404, crm.get("/v1/customers/" + customer + "/context").status(), "nothing was committed");
+  }
+
+  @Test
+  void more_ops_than_a_request_may_carry_are_400() {
+    Client.Answer a = crm.post(Tokens.newId("many"), appointments(0, 101, 24 * 30));
+    assertEquals(400, a.status(), a.body().toString());
+    assertEquals("validation_failed", a.body().path("code").asText());
+  }
+
+  @Test
+  void a_customer_token_scheduling_appointments_meets_413_at_the_limit_and_the_node_serves_on() {
+    String customer = Tokens.newId("self");
+    Client own = new Client(Nodes.two(), Tokens.mint(tenant, "customer", customer + "-app", "mobile", customer));
+    for (int request = 0; request < 2; request++) {
+      Client.Answer a = own.post(customer, appointments(100 * request, 100, 24 * 30));
+      assertEquals(200, a.status(), a.body().toString());
+    }
+    Client.Answer over = own.post(customer, appointments(200, 1, 24 * 30));
+    assertEquals(413, over.status(), over.body().toString());
+    assertEquals("too_large", over.body().path("code").asText());
+    assertEquals(200, own.context(customer).path("version").asLong(), "the refused request committed nothing");
+    Client.Answer inPlace = own.post(customer, List.of(Map.of("op", "appointment.cancel", "appointmentId", "a-0")));
+    assertEquals(200, inPlace.status(), "a full collection still changes in place: " + inPlace.body());
+  }
+
+  @Test
+  void requests_whose_changes_carry_ever_longer_attention_meet_413_before_their_answers_grow_past_1_mib() {
+    String customer = Tokens.newId("soon");
+    Client own = new Client(Nodes.two(), Tokens.mint(tenant, "customer", customer + "-app", "mobile", customer));
+    int scheduled = 0;
+    Client.Answer a;
+    while (true) {
+      long started = System.nanoTime();
+      a = own.post(customer, appointments(scheduled, 50, 24));
+      if (a.status() != 200) break;
+      System.out.printf("LimitsIT: 50 appointment.schedule ops within 48 h at %d appointments: %d bytes answered in %d ms%n", scheduled,
+          a.body().toString().length(), (System.nanoTime() - started) / 1_000_000);
+      assertTrue(a.body().toString().length() < 1_200_000, "an answer stays near 1 MiB: " + a.body().toString().length());
+      scheduled += 50;
+      assertTrue(scheduled <= 200, "the answers keep growing: no limit met");
+    }
+    assertEquals(413, a.status(), a.body().toString());
+    assertEquals("too_large", a.body().path("code").asText());
+    assertEquals(scheduled, own.context(customer).path("version").asLong(), "the refused request committed nothing");
+  }
+
+  @Test
+  void a_document_over_its_byte_limit_is_413_and_commits_nothing() {
+    String customer = Tokens.newId("big");
+    String text = "x".repeat(4000);
+    int committed = 0;
+    Client.Answer last = null;
+    for (int request = 0; request < 6; request++) {
+      List<Map<String, Object>> notes = new ArrayList<>();
+      for (int i = 0; i < 60; i++) notes.add(Map.of("op", "note.add", "noteId", "n-" + request + "-" + i, "text", text, "visibility", "customer"));
+      last = crm.post(customer, notes);
+      if (last.status() != 200) break;
+      committed += 60;
+    }
+    assertEquals(413, last.status(), last.body().toString());
+    assertEquals("too_large", last.body().path("code").asText());
+    assertTrue(committed >= 180 && committed < 300, committed + " notes of 4000 characters went in before 1 MiB");
+    assertEquals(committed, crm.context(customer).path("version").asLong());
+  }
+
+  @Test
+  void a_merge_the_limits_refuse_is_413_and_leaves_the_duplicate_untouched() {
+    Nodes.Node small = Nodes.startExtra("limits-small", Map.of("OMNICONTEXT_LIMITS_NOTES", "3"));
+    try {
+      Client staff = new Client(small, Tokens.mint(tenant, "agent", "agent-1", "voice", null));
+      String survivor = Tokens.newId("keep"), duplicate = Tokens.newId("dup");
+      for (String c : List.of(survivor, duplicate)) {
+        staff.commit(c, List.of(Map.of("op", "note.add", "noteId", c + "-1", "text", "one", "visibility", "customer"),
+            Map.of("op", "note.add", "noteId", c + "-2", "text", "two", "visibility", "customer")));
+      }
+      Client.Answer merged = staff.send("POST", "/v1/customers/" + survivor + "/merge", Map.of("from", duplicate));
+      assertEquals(413, merged.status(), merged.body().toString());
+      assertEquals("too_large", merged.body().path("code").asText());
+      assertTrue(staff.context(duplicate).path("mergedInto").isNull(), "the duplicate was not tombstoned");
+      assertEquals(200, staff.post(duplicate, List.of(Map.of("op", "profile.set", "fields", Map.of("still", "writable")))).status());
+    } finally {
+      small.process().destroy();
+    }
+  }
+}

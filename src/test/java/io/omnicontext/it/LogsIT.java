@@ -1,0 +1,102 @@
+package io.omnicontext.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The `prod` profile's logs, read from a live node's console (target/it-node1.log): JSON lines, one access
+ * line per request with its correlation id, and neither the token nor the query string in any of them.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class LogsIT {
+  private static final Path LOG = Path.of("target", "it-" + Nodes.one().name() + ".log");
+  private final String tenant = Tokens.newTenant();
+  private final String customer = Tokens.newId("c");
+
+  private static List<String> lines() {
+    try {
+      return Files.readAllLines(LOG);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read " + LOG, e);
+    }
+  }
+
+  /** The access-log record with this request id, once the node wrote it. */
+  private static JsonNode accessLine(String requestId) {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> find(requestId), Optional::isPresent).orElseThrow();
+  }
+
+  private static Optional<JsonNode> find(String requestId) throws Exception {
+    for (String line : lines()) {
+      if (!line.contains(requestId) || !line.contains("io.quarkus.http.access-log")) continue;
+      return Optional.of(Client.JSON.readTree(line));
+    }
+    return Optional.empty();
+  }
+
+  @Test
+  void a_request_is_one_json_access_line_with_its_id_and_without_token_or_query() {
+    String token = Tokens.mint(tenant, "agent", "ada", "voice", null);
+    String email = customer + "@example.com";
+    String id = "it-logs-" + Tokens.newId("r");
+    Http.Answer sse = Http.openAndClose(Nodes.one().base().resolve("/v1/customers/" + customer + "/events?after=0&access_token=" + token),
+        Map.of("X-Request-Id", id));
+    assertEquals(200, sse.status(), "SSE with ?access_token");
+    assertEquals(id, sse.header("X-Request-Id"), "the caller's id is echoed");
+
+    JsonNode record = accessLine(id);
+    String message = record.path("message").asText();
+    assertTrue(message.contains("path=/v1/customers/" + customer + "/events"), message);
+    assertTrue(message.contains("status=200") && message.contains("requestId=" + id), message);
+    assertEquals(id, record.path("mdc").path("requestId").asText(), "the id is in the MDC of the request's log lines");
+
+    Http.Answer resolve = Http.send("GET", Nodes.one().base().resolve("/v1/customers:resolve?type=email&value=" + email),
+        Map.of("Authorization", "Bearer " + token), null);
+    assertEquals(404, resolve.status());
+    String generated = resolve.header("X-Request-Id");
+    assertTrue(generated != null && generated.matches("[0-9a-f-]{36}"), "an id is generated when the caller sent none: " + generated);
+    assertTrue(accessLine(generated).path("message").asText().contains("path=/v1/customers:resolve status=404"));
+
+    List<String> leaks = new ArrayList<>();
+    for (String line : lines()) if (line.contains(token) || line.contains("access_token") || line.contains(email)) leaks.add(line);
+    assertEquals(List.of(), leaks, "no token, no query string, no identity value in the log");
+  }
+
+  @Test
+  void a_caller_id_that_could_forge_a_line_is_replaced() {
+    Http.Answer a = Http.send("GET", Nodes.one().base().resolve("/v1/customers/" + customer + "/context"), Map.of("X-Request-Id", "a b{\"x\":1}"), null);
+    assertEquals(401, a.status());
+    assertTrue(a.header("X-Request-Id").matches("[0-9a-f-]{36}"), a.header("X-Request-Id"));
+  }
+
+  @Test
+  void every_line_the_node_logs_is_json() throws Exception {
+    List<String> lines = lines();
+    assertFalse(lines.isEmpty());
+    List<String> plain = new ArrayList<>();
+    for (String line : lines) {
+      if (line.isBlank()) continue;
+      try {
+        JsonNode n = Client.JSON.readTree(line);
+        if (!n.has("timestamp") || !n.has("level") || !n.has("message")) plain.add(line);
+      } catch (Exception notJson) {
+        plain.add(line);
+      }
+    }
+    assertEquals(List.of(), plain, "structured JSON in the prod profile");
+  }
+}
