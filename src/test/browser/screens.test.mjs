@@ -203,9 +203,13 @@ test('at 200 % zoom no screen scrolls sideways', async () => {
 
 test('screenshots of the three screens while the sofa story plays', async () => {
   const id = await julia('julia');
+  await h.post(id, [
+    { op: 'note.add', noteId: 'n-1', text: 'Prefers a call after 5 pm; sofa delivery needs a narrow-door check', visibility: 'internal' },
+    { op: 'note.add', noteId: 'n-2', text: 'Thanks for your visit! Your sofa can be picked up at branch-X from Saturday.', visibility: 'customer' }],
+  h.voiceAgent());
   const keep = { highlightMs: 120000 };          // the highlights stay on while the screenshots are taken
   const d = await desk(id, keep), t = await tablet(id, keep), w = await widget(id, keep);
-  await atVersion(w.page, 5);
+  await atVersion(w.page, 7);
   // Hold the story's 4th request (the store accepts) until the screenshots are taken: the moment the hand-off
   // has just reached the tablet, whatever the machine's speed.
   let posts = 0, release;
@@ -216,8 +220,8 @@ test('screenshots of the three screens while the sofa story plays', async () => 
   });
   await d.page.getByRole('button', { name: 'Play the story' }).click();
   await t.page.locator(`#board > li[data-customer="${id}"]`).waitFor();
-  await atVersion(d.page, 10);
-  await atVersion(w.page, 10);
+  await atVersion(d.page, 12);
+  await atVersion(w.page, 12);
   await d.page.locator('#story-status', { hasText: 'Step 4' }).waitFor();
   const dir = h.screensDir();
   await d.page.screenshot({ path: join(dir, 'desk.png'), fullPage: true });

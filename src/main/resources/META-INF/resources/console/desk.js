@@ -261,6 +261,18 @@ async function write(ops, prefix) {
   return oc.write(watching, ops, { idempotencyKey: newKey(prefix) });
 }
 
+/** A text field's value, emptied at once so the next entry can start while this one is sent. */
+function takeText(field) {
+  const text = field.value.trim();
+  field.value = '';
+  return text;
+}
+
+/** After a refusal: the text back in its field, unless something new was typed meanwhile. */
+function giveBack(field, text) {
+  if (!field.value) field.value = text;
+}
+
 async function redeem(offerId, button) {
   button.disabled = true;
   offerReasons.delete(offerId);
@@ -320,22 +332,27 @@ $('handoff-form').addEventListener('submit', async (e) => {
     op: 'handoff.create', handoffId: `h-${shortId()}`, kind, ref, fromChannel: myChannel(), toTeam: $('ho-team').value.trim(),
     dueBy: fromLocalInput($('ho-due').value),
   };
-  const note = $('ho-note').value.trim();
+  const note = takeText($('ho-note'));
   if (note) op.note = note;
   try {
     await write([op], 'handoff');
-    $('ho-note').value = '';
     alertText('');
-  } catch (err) { alertText(`Not handed over: ${problemText(err)}`); }
+  } catch (err) {
+    giveBack($('ho-note'), note);
+    alertText(`Not handed over: ${problemText(err)}`);
+  }
 });
 
 $('note-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const visibility = new FormData(e.currentTarget).get('visibility');
+  const text = takeText($('note-text'));
   try {
-    await write([{ op: 'note.add', noteId: `n-${shortId()}`, text: $('note-text').value.trim(), visibility }], 'note');
-    $('note-text').value = '';
-  } catch (err) { alertText(`Note not added: ${problemText(err)}`); }
+    await write([{ op: 'note.add', noteId: `n-${shortId()}`, text, visibility }], 'note');
+  } catch (err) {
+    giveBack($('note-text'), text);
+    alertText(`Note not added: ${problemText(err)}`);
+  }
 });
 
 $('engage').addEventListener('click', async () => {

@@ -160,7 +160,9 @@ export function landings(change) {
     add(top, keyed && key ? key.replace(/~1/g, '/').replace(/~0/g, '~') : undefined);
   }
   if (Array.isArray(change.attention)) add('attention');
-  return [...out.values()];
+  // A section is marked as a whole only where no item of it is marked.
+  const items = [...out.values()];
+  return items.filter((l) => l.ref !== undefined || !items.some((o) => o.section === l.section && o.ref !== undefined));
 }
 
 /** "offer.redeem by store": what happened and which channel made it (the change's actor.channel). */
