@@ -140,11 +140,11 @@ final class Grammar {
     a.add("Bearer " + Tokens.signedWith("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", claims, Nodes.SECRET));
     a.add("Bearer " + Tokens.signed("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"../../etc/passwd\",\"jku\":\"http://evil/\"}",
         claims.replace("\"exp\":" + (now + 600), "\"exp\":" + (now - 60))));
-    for (String bad : List.of("\"exp\":\"tomorrow\"", "\"exp\":null", "\"exp\":-1", "\"exp\":" + (now - 5))) {
+    for (String bad : List.of("\"exp\":\"tomorrow\"", "\"exp\":null", "\"exp\":-1", "\"exp\":" + (now - 5), "\"exp\":1e300", "\"exp\":-1e300")) {
       a.add("Bearer " + Tokens.signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims.replace("\"exp\":" + (now + 600), bad)));
     }
     // ("groups":"agent", one group as a string, is a valid token: MicroProfile JWT reads it as that one group)
-    for (String bad : List.of("\"groups\":[]", "\"groups\":[\"admin\"]", "\"groups\":[\"customer\"]")) {
+    for (String bad : List.of("\"groups\":[]", "\"groups\":[\"admin\"]", "\"groups\":42", "\"groups\":[\"customer\"]")) {
       a.add("Bearer " + Tokens.signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims.replace("\"groups\":[\"agent\"]", bad)));
     }
     a.add("Bearer " + Tokens.signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims.replace("\"tenant\":\"" + tenant + "\"", "\"tenant\":\"../x\"")));
