@@ -78,7 +78,7 @@ public class RedisContextStore implements ContextStore {
     keys.add(RedisKeys.context(key));
     keys.add(RedisKeys.log(key));
     keys.add(idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()));
-    keys.add(RedisKeys.OUTBOX);
+    keys.add(RedisKeys.outbox(key));
     commit.linked().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
     List<String> changeJson = commit.changes().stream().map(this::write).toList();
     String contextJson = write(commit.after());
@@ -185,7 +185,7 @@ public class RedisContextStore implements ContextStore {
         key.customerId() + "/", "\"customerId\":" + write(key.customerId()));
     return scripts.run(RedisScripts.ERASE, keys, args)
         .chain(() -> idempotencyKeys(key, "0"))
-        .chain(() -> redis.execute("ZREM", RedisKeys.DUE, RedisKeys.dueMember(key)))
+        .chain(() -> redis.execute("ZREM", RedisKeys.due(key), RedisKeys.dueMember(key)))
         .replaceWithVoid();
   }
 
