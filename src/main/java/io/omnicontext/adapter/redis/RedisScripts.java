@@ -26,6 +26,8 @@ public class RedisScripts {
   public static final String LOAD = "load";
   public static final String SEED = "seed";
   public static final String ERASE = "erase";
+  public static final String BUCKET_RENEW = "bucket-renew";
+  public static final String HEARTBEAT = "heartbeat";
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -33,7 +35,7 @@ public class RedisScripts {
 
   public RedisScripts(ReactiveRedisDataSource redis, RedisTopology topology) {
     this.redis = redis;
-    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE)) {
+    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, BUCKET_RENEW, HEARTBEAT)) {
       // The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs SPUBLISH.
       String body = topology.shardedPubSub() ? read(name).replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : read(name);
       bodies.put(name, body);
