@@ -23,5 +23,6 @@ public interface JournalOutbox {
   /** How many commits wait to be journaled in all buckets (the journal lag): one read per bucket, so not at every step. */
   Uni<Long> lag();
 
-  record Item(String id, ChangeJournal.Entry entry) {}
+  /** An entry, and its commit's follow-up to settle before it is acknowledged (null for entries without one). */
+  record Item(String id, ChangeJournal.Entry entry, ContextStore.FollowUp followUp) {}
 }
