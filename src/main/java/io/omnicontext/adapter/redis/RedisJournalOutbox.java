@@ -1,6 +1,6 @@
 package io.omnicontext.adapter.redis;
 
-import io.omnicontext.adapter.redis.RedisContextStore.OutboxEntry;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
@@ -32,11 +32,11 @@ public class RedisJournalOutbox implements JournalOutbox {
   private static final Duration ABANDONED = Duration.ofSeconds(5);
 
   private final ReactiveStreamCommands<String, String, String> streams;
-  private final RedisContextStore codec;
+  private final JsonCodec codec;
   private final java.util.Set<Integer> groupsReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong rotation = new java.util.concurrent.atomic.AtomicLong();
 
-  public RedisJournalOutbox(ReactiveRedisDataSource redis, RedisContextStore codec) {
+  public RedisJournalOutbox(ReactiveRedisDataSource redis, JsonCodec codec) {
     this.streams = redis.stream(String.class, String.class, String.class);
     this.codec = codec;
   }

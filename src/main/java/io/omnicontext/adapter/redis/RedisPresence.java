@@ -1,5 +1,6 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.Presence;
@@ -16,9 +17,9 @@ import java.util.Set;
 public class RedisPresence implements Presence {
   private final ReactiveRedisDataSource redis;
   private final RedisScripts scripts;
-  private final RedisContextStore codec;
+  private final JsonCodec codec;
 
-  public RedisPresence(ReactiveRedisDataSource redis, RedisScripts scripts, RedisContextStore codec) {
+  public RedisPresence(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec codec) {
     this.redis = redis;
     this.scripts = scripts;
     this.codec = codec;
