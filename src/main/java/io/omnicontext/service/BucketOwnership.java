@@ -26,6 +26,7 @@ public class BucketOwnership {
   private final Engagements engagements;
   private final ExpirySweeper sweeper;
   private final MeterRegistry registry;
+  private final StepFailures failures = new StepFailures("bucket leases");
 
   public BucketOwnership(BucketLeases leases, Engagements engagements, ExpirySweeper sweeper, MeterRegistry registry) {
     this.leases = leases;
@@ -44,7 +45,7 @@ public class BucketOwnership {
 
   @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> step() {
-    return leases.step().chain(this::takeOver);
+    return failures.watch(leases.step().chain(this::takeOver));
   }
 
   private Uni<Void> takeOver(Set<Integer> claimed) {

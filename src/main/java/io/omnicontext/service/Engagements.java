@@ -37,6 +37,8 @@ public class Engagements {
   private final BucketLeases buckets;
   private final Clock clock;
   private final Set<Lease> held = ConcurrentHashMap.newKeySet();
+  private final StepFailures renewals = new StepFailures("engagement lease renewal");
+  private final StepFailures sweeps = new StepFailures("engagement lease sweep");
 
   public Engagements(CommitChanges commits, Presence presence, BucketLeases buckets, Clock clock) {
     this.commits = commits;
@@ -47,7 +49,7 @@ public class Engagements {
 
   /** Renews the leases of this node's engagements. */
   @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> renew() { return presence.hold(List.copyOf(held), clock.instant().plus(LEASE)); }
+  Uni<Void> renew() { return renewals.watch(presence.hold(List.copyOf(held), clock.instant().plus(LEASE))); }
 
   /** A started engagement: its lease (end it with {@link #end}) and the engagement.start commit. */
   public record Started(Lease lease, Commit commit) {}
@@ -81,7 +83,7 @@ public class Engagements {
 
   /** Ends the engagements of this node's buckets whose node stopped renewing them. */
   @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> sweep() { return sweep(buckets.owned()); }
+  Uni<Void> sweep() { return sweeps.watch(sweep(buckets.owned())); }
 
   /** Ends the engagements of the given buckets whose node stopped renewing them. */
   Uni<Void> sweep(Set<Integer> owned) {

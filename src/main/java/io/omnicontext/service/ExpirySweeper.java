@@ -31,6 +31,7 @@ public class ExpirySweeper {
   private final OmnicontextConfig config;
   private final BucketLeases buckets;
   private final Clock clock;
+  private final StepFailures failures = new StepFailures("due sweep");
 
   public ExpirySweeper(DueSchedule due, ContextStore store, CommitChanges commits, OmnicontextConfig config, BucketLeases buckets, Clock clock) {
     this.due = due;
@@ -43,7 +44,7 @@ public class ExpirySweeper {
 
   /** One sweep over the customers of this node's buckets whose time has come. */
   @Scheduled(every = "${omnicontext.sweep.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> sweep() { return sweep(buckets.owned()); }
+  Uni<Void> sweep() { return failures.watch(sweep(buckets.owned())); }
 
   /** One sweep over the given buckets' customers whose time has come. */
   Uni<Void> sweep(Set<Integer> owned) {

@@ -41,6 +41,7 @@ public class JournalRelay {
   private volatile long lastPing;
   private volatile long lastLag = System.nanoTime() - LAG_EVERY_NANOS;
   private volatile String lastError;
+  private final StepFailures failures = new StepFailures("journal relay");
 
   public JournalRelay(JournalOutbox outbox, io.omnicontext.port.ContextStore store, ChangeJournal journal, OmnicontextConfig config,
       BucketLeases buckets, LiveMetrics metrics) {
@@ -67,7 +68,7 @@ public class JournalRelay {
   /** One step: batches until the held buckets are drained (or for a while), then the lag now and then. */
   @Scheduled(every = "${omnicontext.journal.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> step() {
-    return batches(BATCHES_PER_STEP).chain(this::measureLagNowAndThen);
+    return failures.watch(batches(BATCHES_PER_STEP).chain(this::measureLagNowAndThen));
   }
 
   /** Take a batch, journal it, acknowledge it; again while batches come full. A Redis failure here says nothing about PostgreSQL. */

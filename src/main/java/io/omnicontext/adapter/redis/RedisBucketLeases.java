@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,21 +68,20 @@ public class RedisBucketLeases implements BucketLeases {
     return scripts.run(RedisScripts.HEARTBEAT, List.of(RedisKeys.NODES), List.of(node, Long.toString(ttlMillis))).map(r -> r.toLong());
   }
 
-  /** Renews every held lease; one another node holds now (ours ran out meanwhile) is dropped. */
+  /** Renews every held lease; one that ran out meanwhile (another node may hold it now, or Redis lost it) is dropped. */
   private Uni<Void> renew(long sent) {
+    Set<Integer> lost = ConcurrentHashMap.newKeySet();
     List<Uni<Void>> renewals = new ArrayList<>();
     for (int bucket : List.copyOf(held.keySet())) {
       renewals.add(scripts.run(RedisScripts.BUCKET_RENEW, List.of(RedisKeys.bucketOwner(bucket)), List.of(node, Long.toString(ttlMillis)))
           .invoke(r -> {
             if (r.toLong() == 1) held.put(bucket, sent + ttlMillis * 1_000_000);
-            else lost(bucket);
+            else if (held.remove(bucket) != null) lost.add(bucket);
           }).replaceWithVoid());
     }
-    return all(renewals);
-  }
-
-  private void lost(int bucket) {
-    if (held.remove(bucket) != null) Log.infof("buckets: lease lost node=%s bucket=%d", node, bucket);
+    return all(renewals).invoke(() -> {
+      if (!lost.isEmpty()) Log.infof("buckets: leases lost node=%s buckets=%s holds=%d", node, new TreeSet<>(lost), held.size());
+    });
   }
 
   private Uni<Set<Integer>> rebalance(long live, long sent) {
@@ -95,7 +95,7 @@ public class RedisBucketLeases implements BucketLeases {
 
   /** The buckets nobody holds (one GET per bucket this node does not hold: single keys, any slot). */
   private Uni<List<Integer>> free() {
-    List<Integer> free = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Integer> free = Collections.synchronizedList(new ArrayList<>());
     List<Uni<Void>> reads = new ArrayList<>();
     for (int b = 0; b < RedisKeys.BUCKETS; b++) {
       if (held.containsKey(b)) continue;
