@@ -185,8 +185,11 @@ public interface OmnicontextConfig {
     @WithDefault("50")
     int snapshotEvery();
 
-    /** How often each node moves outbox entries to PostgreSQL. */
-    @WithDefault("250ms")
+    /**
+     * How often each node wakes to move the outbox entries of its buckets to PostgreSQL (it drains them batch by
+     * batch); the scheduler wakes at most once a second, so less than 1s is not supported.
+     */
+    @WithDefault("1s")
     Duration relayInterval();
 
     /** Most outbox entries one relay step moves. */
@@ -210,6 +213,18 @@ public interface OmnicontextConfig {
      */
     @WithDefault("20s")
     Duration window();
+  }
+
+  Buckets buckets();
+
+  /** Background work shared out by bucket (docs/buckets.md). */
+  interface Buckets {
+    /**
+     * A node's lease on a bucket, renewed every second, and how long a silent node still counts as alive: a node that
+     * dies has its buckets (outbox, due schedule, engagement leases) taken over within this plus a second. At least 2s.
+     */
+    @WithDefault("3s")
+    Duration lease();
   }
 
   Sweep sweep();
@@ -264,8 +279,8 @@ public interface OmnicontextConfig {
   }
 
   interface Sweep {
-    /** How often each node looks for due time-driven changes (expiry, overdue). */
-    @WithDefault("500ms")
+    /** How often each node looks for due time-driven changes (expiry, overdue) in its buckets; at least 1s (the scheduler's tick). */
+    @WithDefault("1s")
     Duration interval();
 
     /** Most customers handled per sweep. */

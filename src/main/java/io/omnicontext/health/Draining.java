@@ -22,7 +22,7 @@ public class Draining {
   private final AtomicReference<Instant> since = new AtomicReference<>();
 
   @Inject
-  public Draining(OmnicontextConfig config) { this(config.drain().window(), Clock.systemUTC()); }
+  public Draining(OmnicontextConfig config, Clock clock) { this(config.drain().window(), clock); }
 
   Draining(Duration window, Clock clock) {
     this.window = window;

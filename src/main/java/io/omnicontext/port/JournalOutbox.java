@@ -2,6 +2,7 @@ package io.omnicontext.port;
 
 import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Commits waiting to be journaled, written atomically with each commit ({@link ContextStore#commit}).
@@ -10,13 +11,16 @@ import java.util.List;
  */
 public interface JournalOutbox {
 
-  /** Up to {@code max} entries for this node: new ones, or ones another node took and never acknowledged. */
-  Uni<List<Item>> take(String node, int max);
+  /**
+   * Up to {@code max} entries of the given buckets (the ones this node holds, {@link BucketLeases#owned()}) for this
+   * node: new ones, or ones another node took and never acknowledged.
+   */
+  Uni<List<Item>> take(String node, Set<Integer> buckets, int max);
 
   /** The entries are journaled: forget them. */
   Uni<Void> ack(List<String> ids);
 
-  /** How many commits wait to be journaled (the journal lag). */
+  /** How many commits wait to be journaled in all buckets (the journal lag): one read per bucket, so not at every step. */
   Uni<Long> lag();
 
   /** An entry, and its commit's follow-up to settle before it is acknowledged (null for entries without one). */

@@ -42,13 +42,14 @@ public class CommitChanges {
   private final DueSchedule due;
   private final OmnicontextConfig config;
   private final LivePatches patches;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private final CustomerQueue queue = new CustomerQueue();
 
   private final LiveMetrics metrics;
 
   public CommitChanges(ContextStore store, Rehydration contexts, ChangeJournal journal, JournalOutbox outbox, DueSchedule due,
-      OmnicontextConfig config, LivePatches patches, LiveMetrics metrics) {
+      OmnicontextConfig config, LivePatches patches, LiveMetrics metrics, Clock clock) {
+    this.clock = clock;
     this.metrics = metrics;
     this.patches = patches;
     this.store = store;

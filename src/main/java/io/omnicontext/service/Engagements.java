@@ -5,16 +5,14 @@ import io.omnicontext.domain.CaseOps;
 import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Op;
+import io.omnicontext.port.BucketLeases;
 import io.omnicontext.port.Presence;
 import io.omnicontext.port.Presence.Lease;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,38 +23,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Engagements tied to a connection ("engage"): started with a lease this node renews while the
- * connection lives; ended when it closes, or, if this node dies, by whichever node sees the lease
- * run out, so within 5 s either way (lease 3 s, renewed every second, swept every half second).
+ * connection lives; ended when it closes, or, if this node dies, by the node holding the customer's
+ * bucket once the lease ran out, so within 5 s either way: the lease lasts 3 s, renewed every second;
+ * the bucket's holder sweeps every second, and a bucket the dead node held itself is taken over within
+ * the bucket lease plus a second (4 s by default) and swept at once ({@link BucketOwnership}).
  */
 @ApplicationScoped
 public class Engagements {
   static final Duration LEASE = Duration.ofSeconds(3);
-  private static final Duration RENEW = Duration.ofSeconds(1);
-  private static final Duration SWEEP = Duration.ofMillis(500);
 
   private final CommitChanges commits;
   private final Presence presence;
-  private final Vertx vertx;
-  private final Clock clock = Clock.systemUTC();
+  private final BucketLeases buckets;
+  private final Clock clock;
   private final Set<Lease> held = ConcurrentHashMap.newKeySet();
-  private Periodic renewals;
-  private Periodic sweeps;
+  private final StepFailures renewals = new StepFailures("engagement lease renewal");
+  private final StepFailures sweeps = new StepFailures("engagement lease sweep");
 
-  public Engagements(CommitChanges commits, Presence presence, Vertx vertx) {
+  public Engagements(CommitChanges commits, Presence presence, BucketLeases buckets, Clock clock) {
     this.commits = commits;
     this.presence = presence;
-    this.vertx = vertx;
+    this.buckets = buckets;
+    this.clock = clock;
   }
 
-  void start(@Observes StartupEvent e) {
-    renewals = Periodic.every(vertx, RENEW, "lease renewal", () -> presence.hold(List.copyOf(held), clock.instant().plus(LEASE)));
-    sweeps = Periodic.every(vertx, SWEEP, "lease sweep", this::sweep);
-  }
-
-  void stop(@Observes ShutdownEvent e) {
-    if (renewals != null) renewals.cancel();
-    if (sweeps != null) sweeps.cancel();
-  }
+  /** Renews the leases of this node's engagements. */
+  @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> renew() { return renewals.watch(presence.hold(List.copyOf(held), clock.instant().plus(LEASE))); }
 
   /** A started engagement: its lease (end it with {@link #end}) and the engagement.start commit. */
   public record Started(Lease lease, Commit commit) {}
@@ -88,10 +81,14 @@ public class Engagements {
     }, lease.actor(), null).replaceWithVoid();
   }
 
-  /** Ends the engagements whose node stopped renewing them. */
-  Uni<Void> sweep() {
+  /** Ends the engagements of this node's buckets whose node stopped renewing them. */
+  @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> sweep() { return sweeps.watch(sweep(buckets.owned())); }
+
+  /** Ends the engagements of the given buckets whose node stopped renewing them. */
+  Uni<Void> sweep(Set<Integer> owned) {
     Instant now = clock.instant();
-    return presence.expired(now, 100)
+    return presence.expired(owned, now, 100)
         .onItem().transformToMulti(leases -> Multi.createFrom().iterable(leases))
         .onItem().transformToUniAndConcatenate(lease -> endIfActive(lease).chain(() -> presence.clear(lease, now))
             .onFailure().invoke(err -> Log.warnf("engagement %s not ended: %s", lease.engagementId(), err.getMessage()))

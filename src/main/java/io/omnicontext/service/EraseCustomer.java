@@ -18,9 +18,10 @@ public class EraseCustomer {
   private final Rehydration contexts;
   private final ChangeJournal journal;
   private final ContextStore store;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  public EraseCustomer(Rehydration contexts, ChangeJournal journal, ContextStore store) {
+  public EraseCustomer(Rehydration contexts, ChangeJournal journal, ContextStore store, Clock clock) {
+    this.clock = clock;
     this.contexts = contexts;
     this.journal = journal;
     this.store = store;

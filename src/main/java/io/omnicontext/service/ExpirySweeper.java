@@ -4,23 +4,23 @@ import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.TimeRules;
+import io.omnicontext.port.BucketLeases;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.DueSchedule;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Set;
 
 /**
- * Commits time-driven changes (hold expired, offer expired, hand-off overdue) on every node: each
- * sweep takes the customers whose time has come and commits what is due through the normal commit
- * path, so when two nodes race the loser recomputes, finds nothing due, and commits nothing.
+ * Commits time-driven changes (hold expired, offer expired, hand-off overdue), each node for the buckets it holds
+ * ({@link BucketLeases}): each sweep takes the customers whose time has come and commits what is due through the
+ * normal commit path, so should two nodes race (a bucket changing hands) the loser recomputes, finds nothing due,
+ * and commits nothing.
  */
 @ApplicationScoped
 public class ExpirySweeper {
@@ -29,30 +29,27 @@ public class ExpirySweeper {
   private final ContextStore store;
   private final CommitChanges commits;
   private final OmnicontextConfig config;
-  private final Vertx vertx;
-  private final Clock clock = Clock.systemUTC();
-  private Periodic sweeps;
+  private final BucketLeases buckets;
+  private final Clock clock;
+  private final StepFailures failures = new StepFailures("due sweep");
 
-  public ExpirySweeper(DueSchedule due, ContextStore store, CommitChanges commits, OmnicontextConfig config, Vertx vertx) {
+  public ExpirySweeper(DueSchedule due, ContextStore store, CommitChanges commits, OmnicontextConfig config, BucketLeases buckets, Clock clock) {
     this.due = due;
     this.store = store;
     this.commits = commits;
     this.config = config;
-    this.vertx = vertx;
+    this.buckets = buckets;
+    this.clock = clock;
   }
 
-  void start(@Observes StartupEvent e) {
-    sweeps = Periodic.every(vertx, config.sweep().interval(), "sweep", this::sweep);
-  }
+  /** One sweep over the customers of this node's buckets whose time has come. */
+  @Scheduled(every = "${omnicontext.sweep.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> sweep() { return failures.watch(sweep(buckets.owned())); }
 
-  void stop(@Observes ShutdownEvent e) {
-    if (sweeps != null) sweeps.cancel();
-  }
-
-  /** One sweep over the customers whose time has come. */
-  Uni<Void> sweep() {
+  /** One sweep over the given buckets' customers whose time has come. */
+  Uni<Void> sweep(Set<Integer> owned) {
     Instant now = clock.instant();
-    return due.due(now, config.sweep().batch())
+    return due.due(owned, now, config.sweep().batch())
         .onItem().transformToMulti(keys -> Multi.createFrom().iterable(keys))
         .onItem().transformToUniAndConcatenate(key -> settle(key, now))
         .collect().last().replaceWithVoid();

@@ -2,22 +2,22 @@ package io.omnicontext.service;
 
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
+import io.omnicontext.port.BucketLeases;
 import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.JournalOutbox;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Moves committed changes from the Redis outbox into the PostgreSQL journal on every node, at least
- * once: an entry is acknowledged only after its rows committed, and inserts ignore rows already there.
+ * Moves committed changes from the Redis outbox into the PostgreSQL journal, each node from the buckets it holds
+ * ({@link BucketLeases}), at least once: an entry is acknowledged only after its rows committed, and inserts ignore
+ * rows already there. A step drains its buckets batch by batch (the scheduler wakes it at most once a second).
  * In `redis` durability this is the journal; in `journal` durability it catches what a writer could
  * not journal itself (PostgreSQL away, the writer died). Publishes the lag as a gauge and for readiness.
  * It never stalls on one entry: when PostgreSQL refuses a batch's data, the batch goes entry by entry
@@ -29,33 +29,32 @@ public class JournalRelay {
   private final io.omnicontext.port.ContextStore store;
   private final ChangeJournal journal;
   private final OmnicontextConfig config;
-  private final Vertx vertx;
-  private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
+  private final BucketLeases buckets;
   private final AtomicLong lag = new AtomicLong();
   private final LiveMetrics metrics;
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
+  /** The lag is one XLEN per bucket: measured every few seconds, not at every step. */
+  private static final long LAG_EVERY_NANOS = 3_000_000_000L;
+  /** Batches one step moves at most before it lets the lag be measured and the next step begin. */
+  private static final int BATCHES_PER_STEP = 50;
   private volatile boolean postgresUp = true;
   private volatile long lastPing;
+  private volatile long lastLag = System.nanoTime() - LAG_EVERY_NANOS;
   private volatile String lastError;
-  private Periodic steps;
+  private final StepFailures failures = new StepFailures("journal relay");
 
-  public JournalRelay(JournalOutbox outbox, io.omnicontext.port.ContextStore store, ChangeJournal journal, OmnicontextConfig config, Vertx vertx,
-      LiveMetrics metrics) {
+  public JournalRelay(JournalOutbox outbox, io.omnicontext.port.ContextStore store, ChangeJournal journal, OmnicontextConfig config,
+      BucketLeases buckets, LiveMetrics metrics) {
     this.store = store;
     this.outbox = outbox;
     this.journal = journal;
     this.config = config;
-    this.vertx = vertx;
+    this.buckets = buckets;
     this.metrics = metrics;
   }
 
   void start(@Observes StartupEvent e) {
     config.journal().mode(); // a misspelt omnicontext.journal.durability stops the start here, in one line
-    steps = Periodic.every(vertx, config.journal().relayInterval(), "journal relay", this::step);
-  }
-
-  void stop(@Observes ShutdownEvent e) {
-    if (steps != null) steps.cancel();
   }
 
   /** Commits waiting to be journaled, as last measured. */
@@ -66,13 +65,26 @@ public class JournalRelay {
 
   public String lastError() { return lastError; }
 
-  /** One step: take a batch, journal it, acknowledge it. A Redis failure here says nothing about PostgreSQL. */
+  /** One step: batches until the held buckets are drained (or for a while), then the lag now and then. */
+  @Scheduled(every = "${omnicontext.journal.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> step() {
-    return outbox.take(node, config.journal().relayBatch())
-        .chain(items -> items.isEmpty() ? pingNowAndThen() : relay(items))
-        .chain(outbox::lag)
-        .invoke(lag::set)
-        .replaceWithVoid();
+    return failures.watch(batches(BATCHES_PER_STEP).chain(this::measureLagNowAndThen));
+  }
+
+  /** Take a batch, journal it, acknowledge it; again while batches come full. A Redis failure here says nothing about PostgreSQL. */
+  private Uni<Void> batches(int left) {
+    int max = config.journal().relayBatch();
+    return outbox.take(buckets.node(), buckets.owned(), max)
+        .chain(items -> items.isEmpty() ? pingNowAndThen().replaceWith(false) : relay(items).replaceWith(items.size() >= max))
+        .chain(full -> full && left > 1 ? batches(left - 1) : Uni.createFrom().voidItem());
+  }
+
+  /** Every few seconds: the lag over all buckets (readiness and the gauge share it across nodes). */
+  private Uni<Void> measureLagNowAndThen() {
+    long now = System.nanoTime();
+    if (now - lastLag < LAG_EVERY_NANOS) return Uni.createFrom().voidItem();
+    lastLag = now;
+    return outbox.lag().invoke(lag::set).replaceWithVoid();
   }
 
   /** The batch in one transaction; when PostgreSQL refuses its data, entry by entry. */
@@ -153,6 +165,6 @@ public class JournalRelay {
     if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
     postgresUp = false;
     lastError = String.valueOf(err.getMessage());
-    outbox.lag().subscribe().with(lag::set, x -> {});
+    measureLagNowAndThen().subscribe().with(x -> {}, x -> {});
   }
 }

@@ -17,7 +17,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,8 +33,11 @@ public class MergeCustomers {
   private final ReadContext reads;
   private final CustomerLocks locks;
   private final OmnicontextConfig config;
+  private final java.time.Clock clock;
 
-  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks, OmnicontextConfig config) {
+  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks, OmnicontextConfig config,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.contexts = contexts;
     this.commits = commits;
     this.reads = reads;
@@ -86,7 +88,7 @@ public class MergeCustomers {
   private Uni<Void> refuseIfTooLarge(CustomerKey survivor, CustomerContext dup, Actor actor) {
     return contexts.load(survivor).invoke(loaded -> {
       if (!loaded.context().mergedFrom().contains(dup.customerId())) {
-        ContextRules.commit(loaded.context(), List.of(MergeOps.CustomerMerge.of(dup)), actor, Instant.now(), config.limits().rules());
+        ContextRules.commit(loaded.context(), List.of(MergeOps.CustomerMerge.of(dup)), actor, clock.instant(), config.limits().rules());
       }
     }).replaceWithVoid();
   }

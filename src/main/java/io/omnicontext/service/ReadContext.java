@@ -20,9 +20,10 @@ public class ReadContext {
   private final ContextStore store;
   private final Rehydration contexts;
   private final ChangeJournal journal;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  public ReadContext(ContextStore store, Rehydration contexts, ChangeJournal journal) {
+  public ReadContext(ContextStore store, Rehydration contexts, ChangeJournal journal, Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.contexts = contexts;
     this.journal = journal;

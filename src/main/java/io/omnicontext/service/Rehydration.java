@@ -14,7 +14,6 @@ import io.omnicontext.port.ContextStore.Loaded;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,8 +30,10 @@ public class Rehydration {
   private final ContextStore store;
   private final ChangeJournal journal;
   private final DueSchedule due;
+  private final java.time.Clock clock;
 
-  public Rehydration(ContextStore store, ChangeJournal journal, DueSchedule due) {
+  public Rehydration(ContextStore store, ChangeJournal journal, DueSchedule due, java.time.Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.journal = journal;
     this.due = due;
@@ -56,7 +57,7 @@ public class Rehydration {
       CustomerContext rebuilt = rebuild(key, head);
       return store.seed(key, seen, loaded.runId(), rebuilt, head.later())
           .invoke(seeded -> { if (seeded) Log.infof("rehydrated tenant=%s customer=%s redis=v%d journal=v%d", key.tenant(), key.customerId(), seen, rebuilt.version()); })
-          .call(() -> TimeRules.nextDue(rebuilt, Instant.now()).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
+          .call(() -> TimeRules.nextDue(rebuilt, clock.instant()).map(at -> due.schedule(key, at)).orElse(Uni.createFrom().voidItem())) // Redis lost the schedule too
           .chain(ok -> Uni.createFrom().failure(new Again()));
     });
   }

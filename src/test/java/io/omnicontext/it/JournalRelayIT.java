@@ -42,7 +42,7 @@ class JournalRelayIT {
   }
 
   /** One outbox entry as commit.lua writes it: one identity.link change of a fresh customer. */
-  private static String entry(String tenant, String customer, String identity) {
+  static String entry(String tenant, String customer, String identity) {
     ObjectNode change = Client.JSON.createObjectNode().put("customerId", customer).put("version", 1).put("op", "identity.link");
     change.putObject("data").put("type", "email").put("value", identity);
     change.putObject("actor").put("sub", "crm").put("channel", "system");

@@ -268,10 +268,6 @@ public class RedisContextStore implements ContextStore {
     return claims.holder(RedisKeys.identity(tenant, type, value));
   }
 
-  /** One commit waiting in the journal outbox: the change records as pushed, linked identities, a snapshot when due. */
-  public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot,
-      String followUp) {}
-
   /** What a commit leaves to settle outside its customer's slot (the JSON of a {@link FollowUp}). */
   record Settlement(String tenant, String customerId, List<String> identityKeys, List<TeamDelivery> team) {}
 
@@ -280,15 +276,6 @@ public class RedisContextStore implements ContextStore {
 
   /** How long a team remembers the hand-off changes it took, so the relay's redo of a settled commit changes nothing. */
   private static final java.time.Duration TEAM_DEDUPE = java.time.Duration.ofHours(24);
-
-  /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
-  public record StoredAnswer(String fp, String state, Integer status, String body, String customerBody) {
-    static StoredAnswer pending(String fingerprint) { return new StoredAnswer(fingerprint, "pending", null, null, null); }
-
-    static StoredAnswer done(IdempotencyStore.Record r) {
-      return new StoredAnswer(r.fingerprint(), "done", r.status(), r.staffBody(), r.customerBody());
-    }
-  }
 
   String write(Object o) { return json.write(o); }
 

@@ -8,8 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** {@link DueSchedule} as one zset scored by epoch milliseconds (one key: sharding it is the Cluster issue's work). */
+/** {@link DueSchedule} as one zset per bucket ({@link RedisKeys#due(int)}, in its customers' slot) scored by epoch milliseconds. */
 @ApplicationScoped
 public class RedisDueSchedule implements DueSchedule {
   private final ReactiveRedisDataSource redis;
@@ -26,9 +27,10 @@ public class RedisDueSchedule implements DueSchedule {
   }
 
   @Override
-  public Uni<List<CustomerKey>> due(Instant now, int limit) {
+  public Uni<List<CustomerKey>> due(Set<Integer> buckets, Instant now, int limit) {
+    if (buckets.isEmpty()) return Uni.createFrom().item(List.of());
     List<Uni<List<CustomerKey>>> perBucket = new ArrayList<>();
-    for (int b = 0; b < RedisKeys.BUCKETS; b++) {
+    for (int b : buckets) {
       perBucket.add(redis.execute("ZRANGEBYSCORE", RedisKeys.due(b), "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
           .map(r -> { List<CustomerKey> out = new ArrayList<>(); r.forEach(m -> out.add(RedisKeys.fromDueMember(m.toString()))); return out; }));
     }

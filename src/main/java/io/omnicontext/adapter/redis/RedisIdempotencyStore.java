@@ -1,9 +1,9 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.IdempotencyStore;
-import io.omnicontext.adapter.redis.RedisContextStore.StoredAnswer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +14,10 @@ import java.util.List;
 public class RedisIdempotencyStore implements IdempotencyStore {
   private final ReactiveRedisDataSource redis;
   private final RedisScripts scripts;
-  private final RedisContextStore codec;
+  private final JsonCodec codec;
   private final OmnicontextConfig config;
 
-  public RedisIdempotencyStore(ReactiveRedisDataSource redis, RedisScripts scripts, RedisContextStore codec, OmnicontextConfig config) {
+  public RedisIdempotencyStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec codec, OmnicontextConfig config) {
     this.redis = redis;
     this.scripts = scripts;
     this.codec = codec;

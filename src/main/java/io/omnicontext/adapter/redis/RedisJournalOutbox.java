@@ -1,6 +1,6 @@
 package io.omnicontext.adapter.redis;
 
-import io.omnicontext.adapter.redis.RedisContextStore.OutboxEntry;
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@link JournalOutbox} as one Redis stream per bucket ({@link RedisKeys#outbox(int)}, in the slot of its customers, so the
@@ -24,27 +25,36 @@ import java.util.List;
  */
 @ApplicationScoped
 public class RedisJournalOutbox implements JournalOutbox {
-  /** An entry a node took and did not acknowledge for this long is handed to another node. */
-  private static final Duration ABANDONED = Duration.ofSeconds(15);
+  /**
+   * An entry taken and not acknowledged for this long is taken again (by the bucket's holder, which may be the same
+   * node): its node died, lost the bucket, or its batch failed. Twice is harmless: journal inserts ignore rows already there.
+   */
+  private static final Duration ABANDONED = Duration.ofSeconds(5);
 
   private final ReactiveStreamCommands<String, String, String> streams;
-  private final RedisContextStore codec;
+  private final JsonCodec codec;
   private final java.util.Set<Integer> groupsReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong rotation = new java.util.concurrent.atomic.AtomicLong();
 
-  public RedisJournalOutbox(ReactiveRedisDataSource redis, RedisContextStore codec) {
+  public RedisJournalOutbox(ReactiveRedisDataSource redis, JsonCodec codec) {
     this.streams = redis.stream(String.class, String.class, String.class);
     this.codec = codec;
   }
 
   @Override
-  public Uni<List<Item>> take(String node, int max) { return takeFrom(0, node, max, new ArrayList<>()); }
+  public Uni<List<Item>> take(String node, Set<Integer> buckets, int max) {
+    List<Integer> order = new ArrayList<>(buckets);
+    // A different first bucket each time, so a busy bucket cannot keep the ones after it waiting.
+    if (!order.isEmpty()) java.util.Collections.rotate(order, -(int) (rotation.getAndIncrement() % order.size()));
+    return takeFrom(order.iterator(), node, max, new ArrayList<>());
+  }
 
   /** Bucket by bucket until max items are taken. */
-  private Uni<List<Item>> takeFrom(int bucket, String node, int max, List<Item> taken) {
-    if (bucket >= RedisKeys.BUCKETS || taken.size() >= max) return Uni.createFrom().item(taken);
-    return take(bucket, node, max - taken.size()).chain(items -> {
+  private Uni<List<Item>> takeFrom(java.util.Iterator<Integer> buckets, String node, int max, List<Item> taken) {
+    if (!buckets.hasNext() || taken.size() >= max) return Uni.createFrom().item(taken);
+    return take(buckets.next(), node, max - taken.size()).chain(items -> {
       taken.addAll(items);
-      return takeFrom(bucket + 1, node, max, taken);
+      return takeFrom(buckets, node, max, taken);
     });
   }
 

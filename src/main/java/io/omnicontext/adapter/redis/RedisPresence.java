@@ -1,5 +1,6 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.JsonCodec;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.Presence;
@@ -9,15 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** {@link Presence} as one zset of leases scored by the epoch millisecond they run out. */
+/** {@link Presence} as one zset of leases per bucket ({@link RedisKeys#leases(int)}) scored by the epoch millisecond they run out. */
 @ApplicationScoped
 public class RedisPresence implements Presence {
   private final ReactiveRedisDataSource redis;
   private final RedisScripts scripts;
-  private final RedisContextStore codec;
+  private final JsonCodec codec;
 
-  public RedisPresence(ReactiveRedisDataSource redis, RedisScripts scripts, RedisContextStore codec) {
+  public RedisPresence(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec codec) {
     this.redis = redis;
     this.scripts = scripts;
     this.codec = codec;
@@ -44,9 +46,10 @@ public class RedisPresence implements Presence {
   public Uni<Void> release(Lease lease) { return redis.execute("ZREM", RedisKeys.leases(lease.key()), member(lease)).replaceWithVoid(); }
 
   @Override
-  public Uni<List<Lease>> expired(Instant now, int limit) {
+  public Uni<List<Lease>> expired(Set<Integer> buckets, Instant now, int limit) {
+    if (buckets.isEmpty()) return Uni.createFrom().item(List.of());
     List<Uni<List<Lease>>> perBucket = new ArrayList<>();
-    for (int b = 0; b < RedisKeys.BUCKETS; b++) {
+    for (int b : buckets) {
       perBucket.add(redis.execute("ZRANGEBYSCORE", RedisKeys.leases(b), "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
           .map(r -> {
             List<Lease> out = new ArrayList<>();
