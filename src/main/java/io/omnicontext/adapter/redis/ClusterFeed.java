@@ -279,6 +279,7 @@ final class ClusterFeed implements PubSubShard.Listener {
         settled = plan.waiting().isEmpty() && shardsUp();
       }
     }
+    if (!placements.isEmpty()) logMoves(placements);
     leaving.forEach(e -> e.getValue().unfollow(e.getKey()));
     closing.forEach(s -> {
       forget(s);
@@ -294,6 +295,13 @@ final class ClusterFeed implements PubSubShard.Listener {
     } else {
       retryLater();
     }
+  }
+
+  /** Once per re-routing: how many channels go to which master (a first follow of a channel is not worth a line). */
+  private void logMoves(List<Placement> placements) {
+    Map<String, Integer> refollowed = new java.util.TreeMap<>();
+    for (Placement p : placements) if (p.route().confirmedOnce) refollowed.merge(p.master(), 1, Integer::sum);
+    if (!refollowed.isEmpty()) Log.infof("change feed: following channels on their new master: %s", refollowed);
   }
 
   /** Under the lock: whether every shard that carries a channel is connected. */
@@ -375,8 +383,8 @@ final class ClusterFeed implements PubSubShard.Listener {
         Route r = routes.get(channel);
         if (r != null && key.equals(r.on)) r.on = null;
       }
-      Log.infof("change feed: %s no longer carries %d followed channel(s) (%s); reading the cluster's topology again",
-          key, channels.size(), why);
+      // one push per channel when a slot moves: logged once per re-routing (reconcile), not here
+      Log.debugf("change feed: %s no longer carries %d followed channel(s) (%s)", key, channels.size(), why);
       if (retries > 0) { // a stale map may send them back where they were refused: not faster than the back-off
         retryLater();
         return;
