@@ -105,8 +105,27 @@ final class ClusterFeed implements PubSubShard.Listener {
         added = true;
       }
     }
-    if (added) reconcile();
+    if (added) place(channel, route);
     return route.ready;
+  }
+
+  /** A new follow: on its slot's master when the map knows one; otherwise the map is read again first. */
+  private void place(String channel, Route route) {
+    Placement p = null;
+    synchronized (this) {
+      SlotMap.Master target = map == null ? null : map.masterOf(channel);
+      if (target != null && routes.get(channel) == route && route.on == null) {
+        route.on = target.key();
+        route.placement++;
+        p = new Placement(channel, route, route.placement, route.on, shard(target));
+      }
+    }
+    if (p != null) send(p);
+    else retryLater();
+  }
+
+  private void send(Placement p) {
+    p.shard().follow(p.channel()).subscribe().with(ok -> placed(p), err -> {}); // a refusal comes as evicted()
   }
 
   void unfollow(String channel) {
@@ -285,9 +304,7 @@ final class ClusterFeed implements PubSubShard.Listener {
       forget(s);
       s.stop();
     });
-    for (Placement p : placements) {
-      p.shard().follow(p.channel()).subscribe().with(ok -> placed(p), err -> {}); // a refusal comes as evicted()
-    }
+    placements.forEach(this::send);
     if (settled && placements.isEmpty()) {
       synchronized (this) {
         retries = 0;
