@@ -59,7 +59,7 @@ public class CommitChanges {
   }
 
   /** One attempt's result: the commit, its entry in the journal outbox, and whether a snapshot rides with it. */
-  private record Committed(Commit commit, String outboxId, boolean snapshot) {}
+  private record Committed(Commit commit, ContextStore.Committed stored, boolean snapshot) {}
 
   /**
    * Commits a request's ops. {@code expectedVersion}, when given, must be the current version.
@@ -86,7 +86,7 @@ public class CommitChanges {
           Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
           boolean snapshot = snapshotDue(commit);
           return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
-              .map(id -> Optional.of(new Committed(commit, id, snapshot)));
+              .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
         .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
@@ -115,7 +115,8 @@ public class CommitChanges {
         .ifNoItem().after(config.journal().timeout()).fail()
         .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
             + "not acknowledged; it is journaled when PostgreSQL answers again"))
-        .call(() -> outbox.ack(List.of(c.outboxId())).onFailure().recoverWithNull());
+        // an entry whose follow-up is not settled yet stays for the relay, which settles it first
+        .call(() -> c.stored().settled() ? outbox.ack(List.of(c.stored().outboxId())).onFailure().recoverWithNull() : Uni.createFrom().voidItem());
   }
 
   /** Registers when something of the new context falls due; a failure here is repaired by the next commit or sweep. */
