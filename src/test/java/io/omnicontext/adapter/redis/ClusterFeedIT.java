@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -148,7 +149,7 @@ class ClusterFeedIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void a_slot_migrated_to_another_master_is_followed_there_with_a_gap_signal() {
     SlotMap map = slotMap();
     List<SlotMap.Master> masters = new ArrayList<>(map.masters());
@@ -170,6 +171,62 @@ class ClusterFeedIT {
       assertTrue(lost.isEmpty(), "no connection lost: " + lost);
     } finally {
       moveSlot(slot, to, from);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void a_dropped_connection_to_a_live_master_follows_its_channels_again_there_with_a_gap_signal() {
+    SlotMap map = slotMap();
+    Map<String, SlotMap.Master> channels = twoChannelsPerMaster(map, "drop");
+    followAll(channels.keySet());
+    channels.keySet().forEach(c -> publishUntilReceived(c, "before " + c));
+    SlotMap.Master dropped = channels.values().iterator().next();
+    Set<String> there = new HashSet<>();
+    channels.forEach((c, m) -> { if (m.equals(dropped)) there.add(c); });
+    assertEquals(2, there.stream().map(HashSlot::of).distinct().count(), "two slots: one SSUBSCRIBE each on reconnect");
+
+    call(dropped.port(), Request.cmd(Command.CLIENT).arg("KILL").arg("TYPE").arg("pubsub"));
+    await().atMost(PATIENCE).until(() -> Set.copyOf(gaps).equals(there) && feed.connected());
+
+    channels.keySet().forEach(c -> publishUntilReceived(c, "after " + c));
+    assertEquals(there, Set.copyOf(gaps), "a gap for exactly the dropped connection's channels");
+    assertEquals(List.of(dropped.key()), lost, "the loss counted once");
+    assertEquals(there, Set.copyOf(feed.layout().get(dropped.key())), "followed on the same master again");
+  }
+
+  @Test
+  @Order(5)
+  void a_subscribe_sent_to_a_master_that_does_not_serve_the_slot_is_refused_and_reported() {
+    SlotMap map = slotMap();
+    List<SlotMap.Master> masters = new ArrayList<>(map.masters());
+    String channel = emptySlotChannel(map, masters.get(0));
+    SlotMap.Master wrong = masters.get(1);
+    List<String> evicted = new CopyOnWriteArrayList<>();
+    List<String> why = new CopyOnWriteArrayList<>();
+    PubSubShard shard = new PubSubShard(vertx, "redis://127.0.0.1:" + wrong.port(), PubSubShard.Flavour.SHARDED, Duration.ofMillis(250),
+        new PubSubShard.Listener() {
+          @Override public void message(String c, String payload) {}
+
+          @Override public void resumed(PubSubShard s) {}
+
+          @Override public void lost(PubSubShard s, String w) {}
+
+          @Override public void evicted(PubSubShard s, List<String> channels, String w) {
+            evicted.addAll(channels);
+            why.add(w);
+          }
+        });
+    try {
+      Throwable refused = assertThrows(java.util.concurrent.CompletionException.class,
+          () -> shard.follow(channel).subscribeAsCompletionStage().toCompletableFuture().orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join());
+      assertTrue(refused.getCause() instanceof PubSubShard.Refused, refused.toString());
+      assertEquals(List.of(channel), evicted);
+      assertTrue(why.get(0).startsWith("MOVED " + HashSlot.of(channel) + " "), why.toString());
+      assertTrue(shard.channels().isEmpty(), "no longer followed there");
+      await().atMost(PATIENCE).until(shard::connected); // the connection itself stays
+    } finally {
+      shard.stop();
     }
   }
 
@@ -201,14 +258,17 @@ class ClusterFeedIT {
     }
   }
 
-  /** Two channels on each master, named like customer channels, in slots no key uses. */
+  /** Two channels on each master, in two different slots, named like customer channels. */
   private static Map<String, SlotMap.Master> twoChannelsPerMaster(SlotMap map, String run) {
     Map<String, SlotMap.Master> out = new LinkedHashMap<>();
     Map<SlotMap.Master, Integer> count = new HashMap<>();
+    Set<Integer> slots = new HashSet<>();
     for (int i = 0; out.size() < 2 * map.masters().size() && i < 100_000; i++) {
       String channel = "oc:{feedit-" + run + "-" + i + "}:{it:c" + i + "}";
       SlotMap.Master m = map.masterOf(channel);
-      if (m != null && count.merge(m, 1, Integer::sum) <= 2) out.put(channel, m);
+      if (m == null || count.getOrDefault(m, 0) >= 2 || !slots.add(HashSlot.of(channel))) continue;
+      count.merge(m, 1, Integer::sum);
+      out.put(channel, m);
     }
     return out;
   }
