@@ -318,7 +318,7 @@ final class ClusterFeed implements PubSubShard.Listener {
   private void logMoves(List<Placement> placements) {
     Map<String, Integer> refollowed = new java.util.TreeMap<>();
     for (Placement p : placements) if (p.route().confirmedOnce) refollowed.merge(p.master(), 1, Integer::sum);
-    if (!refollowed.isEmpty()) Log.infof("change feed: following channels on their new master: %s", refollowed);
+    if (!refollowed.isEmpty()) Log.infof("change feed: following channels again, on their master now: %s", refollowed);
   }
 
   /** Under the lock: whether every shard that carries a channel is connected. */
