@@ -2,6 +2,7 @@ package io.omnicontext.port;
 
 import io.smallrye.mutiny.Uni;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Cross-node fan-out of committed changes, one topic per customer and per team. Guarantee: at most
@@ -25,10 +26,17 @@ public interface ChangeFeed {
    */
   void onMessage(BiConsumer<Topic, String> listener);
 
-  /** Called after the feed reconnected: messages may have been lost while it was down. */
-  void onReconnect(Runnable r);
+  /**
+   * Called for each followed topic whose messages may have been lost: its connection came back after a
+   * drop, or (on a Redis Cluster) its slot moved to another master and it is followed there now. Its
+   * sessions fill the gap from the log. Set once at start-up.
+   */
+  void onGap(Consumer<Topic> topic);
 
-  /** Whether the feed's connection is up (readiness). */
+  /**
+   * Whether the feed can deliver (readiness): every followed topic is confirmed on a connected server; with
+   * nothing followed, the servers could be reached.
+   */
   boolean connected();
 
   /** How often the feed lost its connection since start (a metric; rare when Redis stays up). */

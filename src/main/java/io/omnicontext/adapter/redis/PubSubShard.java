@@ -62,6 +62,19 @@ final class PubSubShard {
 
     /** The connection was lost (the owner counts and logs it). */
     void lost(PubSubShard shard, String why);
+
+    /**
+     * The server no longer carries these channels here: it refused their subscribe (MOVED, ASK, CLUSTERDOWN)
+     * or unsubscribed them by itself (Redis 7 does when their slot leaves the node). They are no longer
+     * followed on this shard; whoever waited for them got {@link Refused}. The owner follows them again,
+     * here or on the slot's new master.
+     */
+    void evicted(PubSubShard shard, List<String> channels, String why);
+  }
+
+  /** A follow the server refused or dropped on this connection (see {@link Listener#evicted}). */
+  static final class Refused extends RuntimeException {
+    Refused(String why) { super(why, null, false, false); }
   }
 
   /** A followed channel: how many subscribe confirmations are still due on this connection, and who waits. */
@@ -167,22 +180,33 @@ final class PubSubShard {
       connection = c;
       live = false;
       probeSentAt = 0;
-      if (!channels.isEmpty()) {
-        Request all = Request.cmd(flavour.subscribe);
-        channels.forEach((name, ch) -> {
-          ch.unconfirmed = 1;
-          all.arg(name);
-        });
-        c.send(all).onFailure(err -> dropped(c, "resubscribe not sent: " + err.getMessage()));
-      }
+      for (Request all : resubscribe()) c.send(all).onFailure(err -> dropped(c, "resubscribe not sent: " + err.getMessage()));
       resumedNow = channels.isEmpty();
       if (resumedNow) live = true;
     }
     if (resumedNow) listener.resumed(this);
   }
 
+  /**
+   * Under the lock: the subscribes that follow every channel again on a new connection. A sharded subscribe
+   * names channels of one slot only (a cluster refuses others with CROSSSLOT), so there is one per slot.
+   */
+  private List<Request> resubscribe() {
+    Map<Integer, Request> bySlot = new HashMap<>();
+    channels.forEach((name, ch) -> {
+      ch.unconfirmed = 1;
+      int group = flavour == Flavour.SHARDED ? HashSlot.of(name) : 0;
+      bySlot.computeIfAbsent(group, g -> Request.cmd(flavour.subscribe)).arg(name);
+    });
+    return new ArrayList<>(bySlot.values());
+  }
+
   private void onPush(RedisConnection c, Response r) {
     lastHeard = System.nanoTime();
+    if (r != null && r.type() == ResponseType.ERROR) {
+      refused(c, r.toString());
+      return;
+    }
     if (r == null || (r.type() != ResponseType.PUSH && r.type() != ResponseType.MULTI) || r.size() < 3) return;
     String kind = r.get(0).toString();
     String channel = r.get(1) == null ? null : r.get(1).toString();
@@ -192,7 +216,64 @@ final class PubSubShard {
       if (payload != null) listener.message(channel, payload.toString());
     } else if (flavour.subscribed.equals(kind)) {
       confirmed(c, channel);
+    } else if (flavour.unsubscribed.equals(kind)) {
+      unsubscribedByServer(c, channel);
     }
+  }
+
+  /**
+   * An error on the subscribed connection answers one of our (un)subscribes (they have no reply of their own).
+   * A cluster redirect names the slot it concerns: its channels still waiting for confirmation are evicted.
+   * Anything else is logged once per occurrence (it is no traffic of the feed itself).
+   */
+  private void refused(RedisConnection c, String error) {
+    ShardPlan.Redirect redirect = ShardPlan.Redirect.parse(error);
+    if (redirect == null) {
+      Log.warnf("change feed: %s answered %s", endpoint, error);
+      return;
+    }
+    List<String> waiting = new ArrayList<>();
+    synchronized (this) {
+      if (c != connection) return;
+      channels.forEach((name, ch) -> {
+        if (ch.unconfirmed > 0) waiting.add(name);
+      });
+    }
+    evict(c, redirect.concerns(waiting), error);
+  }
+
+  /**
+   * The server unsubscribed a channel. One that still waits for a subscribe confirmation sees its own
+   * earlier unfollow answered; a confirmed one was dropped by the server (its slot moved) and is evicted.
+   */
+  private void unsubscribedByServer(RedisConnection c, String channel) {
+    synchronized (this) {
+      if (c != connection) return;
+      Channel ch = channels.get(channel);
+      if (ch == null || ch.unconfirmed > 0) return;
+    }
+    evict(c, List.of(channel), flavour.unsubscribed + " from the server");
+  }
+
+  private void evict(RedisConnection c, List<String> names, String why) {
+    if (names.isEmpty()) return;
+    List<CompletableFuture<Void>> waiters = new ArrayList<>();
+    boolean resumedNow = false;
+    synchronized (this) {
+      if (c != connection) return;
+      for (String name : names) {
+        Channel ch = channels.remove(name);
+        if (ch != null) waiters.add(ch.confirmed);
+      }
+      if (!live && channels.values().stream().allMatch(x -> x.unconfirmed == 0)) {
+        live = true;
+        resumedNow = true;
+      }
+    }
+    Refused refused = new Refused(why);
+    waiters.forEach(w -> w.completeExceptionally(refused));
+    listener.evicted(this, names, why);
+    if (resumedNow) listener.resumed(this);
   }
 
   private void confirmed(RedisConnection c, String channel) {
@@ -243,7 +324,10 @@ final class PubSubShard {
       dropped(c, "nothing heard for " + Duration.ofNanos(silentFor).toSeconds() + " s");
       return;
     }
-    c.send(Request.cmd(Command.PING)).onSuccess(r -> lastHeard = System.nanoTime());
+    c.send(Request.cmd(Command.PING)).onSuccess(r -> lastHeard = System.nanoTime()).onFailure(err -> {
+      // a subscribe has no reply of its own: an error answering one is taken for the PING's while it waits
+      if (err instanceof Response) refused(c, err.getMessage());
+    });
   }
 
   private void retryLater() {

@@ -11,29 +11,34 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * {@link ChangeFeed} on Redis pub/sub. Each node follows a channel once, whatever the number of its local
- * sessions, on one {@link PubSubShard} connection; in sharded mode (SSUBSCRIBE) the same code follows
- * `smessage`s. A follow that arrives while the connection is (re)established waits for it, bounded by
- * `omnicontext.redis.feed-wait`, and fails with {@link ChangeFeed.Down} only when Redis stays away.
+ * sessions. Standalone: on one {@link PubSubShard} connection; in sharded mode (SSUBSCRIBE) the same code
+ * follows `smessage`s. Cluster (`quarkus.redis.client-type=cluster`): sharded, on one connection per master
+ * that serves a followed channel's slot ({@link ClusterFeed}), following slot moves and failovers. A follow
+ * that arrives while its connection is (re)established waits for it, bounded by `omnicontext.redis.feed-wait`,
+ * and fails with {@link ChangeFeed.Down} only when Redis stays away.
  */
 @ApplicationScoped
-public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
+public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener, ClusterFeed.Events {
   private final Vertx vertx;
   private final RedisTopology topology;
   private final OmnicontextConfig config;
   private final Map<String, Topic> followed = new ConcurrentHashMap<>();
   private final AtomicLong reconnects = new AtomicLong();
   private volatile PubSubShard shard;
+  private volatile ClusterFeed cluster;
   private volatile boolean everConnected;
   private volatile boolean downLogged;
   private volatile BiConsumer<Topic, String> listener = (t, p) -> {};
-  private volatile Runnable reconnected = () -> {};
+  private volatile Consumer<Topic> gap = t -> {};
 
   private final LiveMetrics metrics;
 
@@ -45,19 +50,28 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
   }
 
   void start(@Observes StartupEvent e) {
+    if (topology.cluster()) {
+      cluster = new ClusterFeed(vertx, topology.hosts(), config.redis().feedReconnect(), this);
+      return;
+    }
     PubSubShard.Flavour flavour = topology.shardedPubSub() ? PubSubShard.Flavour.SHARDED : PubSubShard.Flavour.CLASSIC;
     shard = new PubSubShard(vertx, topology.hosts().get(0), flavour, config.redis().feedReconnect(), this);
   }
 
   void stop(@Observes ShutdownEvent e) {
     if (shard != null) shard.stop();
+    if (cluster != null) cluster.stop();
   }
 
   @Override public void onMessage(BiConsumer<Topic, String> l) { listener = l; }
 
-  @Override public void onReconnect(Runnable r) { reconnected = r; }
+  @Override public void onGap(Consumer<Topic> g) { gap = g; }
 
-  @Override public boolean connected() { return shard != null && shard.connected(); }
+  @Override
+  public boolean connected() {
+    if (cluster != null) return cluster.connected();
+    return shard != null && shard.connected();
+  }
 
   @Override public long reconnects() { return reconnects.get(); }
 
@@ -65,15 +79,16 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
   public Uni<Void> follow(Topic topic) {
     String channel = RedisKeys.channel(topic);
     followed.put(channel, topic);
-    return shard.follow(channel)
-        .ifNoItem().after(config.redis().feedWait()).failWith(ChangeFeed.Down::new);
+    Uni<Void> confirmed = cluster != null ? Uni.createFrom().completionStage(cluster.follow(channel)) : shard.follow(channel);
+    return confirmed.ifNoItem().after(config.redis().feedWait()).failWith(ChangeFeed.Down::new);
   }
 
   @Override
   public Uni<Void> unfollow(Topic topic) {
     String channel = RedisKeys.channel(topic);
     followed.remove(channel);
-    shard.unfollow(channel);
+    if (cluster != null) cluster.unfollow(channel);
+    else shard.unfollow(channel);
     return Uni.createFrom().voidItem();
   }
 
@@ -83,6 +98,23 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
     if (topic != null) listener.accept(topic, payload);
   }
 
+  // --- cluster mode
+
+  @Override
+  public void gap(String channel) {
+    Topic topic = followed.get(channel);
+    if (topic != null) gap.accept(topic);
+  }
+
+  @Override
+  public void shardLost(String master, String why) {
+    reconnects.incrementAndGet();
+    metrics.feedReconnected();
+    metrics.storeError(LiveMetrics.Store.REDIS);
+  }
+
+  // --- standalone mode
+
   @Override
   public void resumed(PubSubShard s) {
     if (everConnected) Log.infof("change feed: connected to Redis again (%s), %d channels followed; filling gaps", s.endpoint(), s.channelCount());
@@ -90,7 +122,7 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
     boolean again = everConnected;
     everConnected = true;
     downLogged = false;
-    if (again) reconnected.run();
+    if (again) followed.values().forEach(gap);
   }
 
   @Override
@@ -105,5 +137,16 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener {
       Log.errorf("change feed: Redis unreachable at %s (%s); retrying every %s", s.endpoint(), why, config.redis().feedReconnect());
     }
     downLogged = true;
+  }
+
+  /** A standalone server never moves a channel: one it refused or dropped is followed again, with a gap fill. */
+  @Override
+  public void evicted(PubSubShard s, List<String> channels, String why) {
+    Log.warnf("change feed: %s dropped %d channel(s) (%s); following them again", s.endpoint(), channels.size(), why);
+    vertx.setTimer(Math.max(50, config.redis().feedReconnect().toMillis()), id -> channels.forEach(channel -> {
+      Topic topic = followed.get(channel);
+      if (topic == null) return;
+      s.follow(channel).subscribe().with(ok -> gap.accept(topic), err -> {});
+    }));
   }
 }

@@ -50,7 +50,7 @@ public class Hub {
 
   void start(@Observes StartupEvent e) {
     feed.onMessage(this::publish);
-    feed.onReconnect(() -> local.values().forEach(subs -> subs.forEach(Subscription::recheck)));
+    feed.onGap(this::recheck);
   }
 
   /** Completes once the feed follows the topic, so nothing committed from now on is missed. */
@@ -73,6 +73,12 @@ public class Hub {
   }
 
   public int topics() { return local.size(); }
+
+  /** The feed may have lost messages of this topic: its local subscriptions fill the gap from the log. */
+  private void recheck(Topic topic) {
+    Set<Subscription> subs = local.get(topic);
+    if (subs != null) subs.forEach(Subscription::recheck);
+  }
 
   LiveMetrics metrics() { return metrics; }
 
