@@ -3,6 +3,8 @@ package io.omnicontext.api.rest;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.ops.RequestIds;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -13,6 +15,8 @@ public final class Problems {
   public static final String TYPE = "application/problem+json";
   /** The member naming the request a problem answers: its correlation id (ops/RequestIds, the X-Request-Id header). */
   public static final String REQUEST_ID = "requestId";
+  /** The trace the request belongs to, when tracing is on. */
+  public static final String TRACE_ID = "traceId";
   private static final String BASE = "https://omnicontext.dev/problems/";
 
   private Problems() {}
@@ -51,10 +55,13 @@ public final class Problems {
 
   /**
    * Names the request this problem answers, so that a caller's report of it finds the request's log lines (the
-   * access line and the MDC carry the same id). Nothing is added outside a request.
+   * access line and the MDC carry the same id), and, while tracing is on, the trace it belongs to. Nothing is added
+   * outside a request.
    */
   public static Map<String, Object> answering(Map<String, Object> p, String requestId) {
     if (requestId != null) p.put(REQUEST_ID, requestId);
+    SpanContext trace = Span.current().getSpanContext(); // valid only while tracing is on (docs/tracing.md)
+    if (trace.isValid()) p.put(TRACE_ID, trace.getTraceId());
     return p;
   }
 
