@@ -62,7 +62,7 @@ public class CommitChanges {
   }
 
   /** One attempt's result: the commit, its entry in the journal outbox, and whether a snapshot rides with it. */
-  private record Committed(Commit commit, String outboxId, boolean snapshot) {}
+  private record Committed(Commit commit, ContextStore.Committed stored, boolean snapshot) {}
 
   /**
    * Commits a request's ops. {@code expectedVersion}, when given, must be the current version.
@@ -107,7 +107,7 @@ public class CommitChanges {
                 s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
                 describe(s, commit);
               }, () -> store.commit(key, commit, record, loaded.runId(), snapshot))
-              .map(id -> Optional.of(new Committed(commit, id, snapshot)));
+              .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
         .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
@@ -139,7 +139,8 @@ public class CommitChanges {
         .ifNoItem().after(config.journal().timeout()).fail()
         .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
             + "not acknowledged; it is journaled when PostgreSQL answers again"))
-        .call(() -> outbox.ack(List.of(c.outboxId())).onFailure().recoverWithNull());
+        // an entry whose follow-up is not settled yet stays for the relay, which settles it first
+        .call(() -> c.stored().settled() ? outbox.ack(List.of(c.stored().outboxId())).onFailure().recoverWithNull() : Uni.createFrom().voidItem());
   }
 
   /** Registers when something of the new context falls due; a failure here is repaired by the next commit or sweep. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class JournalRelayIT {
-  private static final String OUTBOX = "oc:journal-outbox";
+  /** The outbox stream of bucket 0 (RedisKeys.outbox(0)): the relay reads every bucket. */
+  private static final String OUTBOX = "oc:{b0}:journal-outbox";
   private final String tenant = Tokens.newTenant();
   private final Client crm = new Client(Nodes.one(), Tokens.mint(tenant, "integration", "crm", "system", null));
 

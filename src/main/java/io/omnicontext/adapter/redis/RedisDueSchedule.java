@@ -22,18 +22,23 @@ public class RedisDueSchedule implements DueSchedule {
 
   @Override
   public Uni<Void> schedule(CustomerKey key, Instant at) {
-    return redis.execute("ZADD", RedisKeys.DUE, Long.toString(at.toEpochMilli()), RedisKeys.dueMember(key)).replaceWithVoid();
+    return redis.execute("ZADD", RedisKeys.due(key), Long.toString(at.toEpochMilli()), RedisKeys.dueMember(key)).replaceWithVoid();
   }
 
   @Override
   public Uni<List<CustomerKey>> due(Instant now, int limit) {
-    return redis.execute("ZRANGEBYSCORE", RedisKeys.DUE, "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
-        .map(r -> { List<CustomerKey> out = new ArrayList<>(); r.forEach(m -> out.add(RedisKeys.fromDueMember(m.toString()))); return out; });
+    List<Uni<List<CustomerKey>>> perBucket = new ArrayList<>();
+    for (int b = 0; b < RedisKeys.BUCKETS; b++) {
+      perBucket.add(redis.execute("ZRANGEBYSCORE", RedisKeys.due(b), "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
+          .map(r -> { List<CustomerKey> out = new ArrayList<>(); r.forEach(m -> out.add(RedisKeys.fromDueMember(m.toString()))); return out; }));
+    }
+    return Uni.join().all(perBucket).andFailFast()
+        .map(lists -> lists.stream().flatMap(List::stream).limit(limit).toList());
   }
 
   @Override
   public Uni<Void> clear(CustomerKey key, Instant now) {
-    return scripts.run(RedisScripts.ZREM_IF, List.of(RedisKeys.DUE), List.of(RedisKeys.dueMember(key), Long.toString(now.toEpochMilli())))
+    return scripts.run(RedisScripts.ZREM_IF, List.of(RedisKeys.due(key)), List.of(RedisKeys.dueMember(key), Long.toString(now.toEpochMilli())))
         .replaceWithVoid();
   }
 }

@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link JournalOutbox} as one Redis stream with a consumer group: entries are acknowledged and deleted once journaled. */
+/**
+ * {@link JournalOutbox} as one Redis stream per bucket ({@link RedisKeys#outbox(int)}, in the slot of its customers, so the
+ * commit script adds to it atomically), each with a consumer group: entries are acknowledged and deleted once journaled.
+ * An item's id is "bucket/stream id".
+ */
 @ApplicationScoped
 public class RedisJournalOutbox implements JournalOutbox {
   /** An entry a node took and did not acknowledge for this long is handed to another node. */
@@ -25,7 +29,7 @@ public class RedisJournalOutbox implements JournalOutbox {
 
   private final ReactiveStreamCommands<String, String, String> streams;
   private final RedisContextStore codec;
-  private volatile boolean groupReady;
+  private final java.util.Set<Integer> groupsReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RedisJournalOutbox(ReactiveRedisDataSource redis, RedisContextStore codec) {
     this.streams = redis.stream(String.class, String.class, String.class);
@@ -33,41 +37,66 @@ public class RedisJournalOutbox implements JournalOutbox {
   }
 
   @Override
-  public Uni<List<Item>> take(String node, int max) {
-    return ensureGroup()
-        .chain(() -> streams.xautoclaim(RedisKeys.OUTBOX, RedisKeys.JOURNAL_GROUP, node, ABANDONED, "0-0", max))
+  public Uni<List<Item>> take(String node, int max) { return takeFrom(0, node, max, new ArrayList<>()); }
+
+  /** Bucket by bucket until max items are taken. */
+  private Uni<List<Item>> takeFrom(int bucket, String node, int max, List<Item> taken) {
+    if (bucket >= RedisKeys.BUCKETS || taken.size() >= max) return Uni.createFrom().item(taken);
+    return take(bucket, node, max - taken.size()).chain(items -> {
+      taken.addAll(items);
+      return takeFrom(bucket + 1, node, max, taken);
+    });
+  }
+
+  private Uni<List<Item>> take(int bucket, String node, int max) {
+    String stream = RedisKeys.outbox(bucket);
+    return ensureGroup(bucket)
+        .chain(() -> streams.xautoclaim(stream, RedisKeys.JOURNAL_GROUP, node, ABANDONED, "0-0", max))
         .chain(claimed -> claimed.getMessages().isEmpty()
-            ? streams.xreadgroup(RedisKeys.JOURNAL_GROUP, node, RedisKeys.OUTBOX, ">", new XReadGroupArgs().count(max))
+            ? streams.xreadgroup(RedisKeys.JOURNAL_GROUP, node, stream, ">", new XReadGroupArgs().count(max))
             : Uni.createFrom().item(claimed.getMessages()))
-        .onFailure(e -> e.getMessage() != null && e.getMessage().contains("NOGROUP")).invoke(e -> groupReady = false) // Redis came back empty
-        .map(this::items);
+        .onFailure(e -> e.getMessage() != null && e.getMessage().contains("NOGROUP")).invoke(e -> groupsReady.remove(bucket)) // Redis came back empty
+        .map(messages -> items(bucket, messages));
   }
 
   @Override
   public Uni<Void> ack(List<String> ids) {
     if (ids.isEmpty()) return Uni.createFrom().voidItem();
-    String[] a = ids.toArray(String[]::new);
-    return streams.xack(RedisKeys.OUTBOX, RedisKeys.JOURNAL_GROUP, a).chain(() -> streams.xdel(RedisKeys.OUTBOX, a)).replaceWithVoid();
+    java.util.Map<Integer, List<String>> byBucket = new java.util.HashMap<>();
+    for (String id : ids) {
+      int slash = id.indexOf('/');
+      byBucket.computeIfAbsent(Integer.parseInt(id.substring(0, slash)), b -> new ArrayList<>()).add(id.substring(slash + 1));
+    }
+    return Uni.join().all(byBucket.entrySet().stream().map(e -> {
+      String stream = RedisKeys.outbox(e.getKey());
+      String[] a = e.getValue().toArray(String[]::new);
+      return streams.xack(stream, RedisKeys.JOURNAL_GROUP, a).chain(() -> streams.xdel(stream, a)).replaceWithVoid();
+    }).toList()).andFailFast().replaceWithVoid();
   }
 
   @Override
-  public Uni<Long> lag() { return streams.xlen(RedisKeys.OUTBOX); }
-
-  /** The group is created once per Redis keyspace; a Redis that came back empty needs it again. */
-  private Uni<Void> ensureGroup() {
-    if (groupReady) return Uni.createFrom().voidItem();
-    return streams.xgroupCreate(RedisKeys.OUTBOX, RedisKeys.JOURNAL_GROUP, "0", new XGroupCreateArgs().mkstream())
-        .onFailure(e -> e.getMessage() != null && e.getMessage().contains("BUSYGROUP")).recoverWithNull()
-        .invoke(() -> groupReady = true);
+  public Uni<Long> lag() {
+    List<Uni<Long>> lengths = new ArrayList<>();
+    for (int b = 0; b < RedisKeys.BUCKETS; b++) lengths.add(streams.xlen(RedisKeys.outbox(b)));
+    return Uni.join().all(lengths).andFailFast().map(all -> all.stream().mapToLong(Long::longValue).sum());
   }
 
-  private List<Item> items(List<StreamMessage<String, String, String>> messages) {
+  /** The group is created once per bucket and Redis keyspace; a Redis that came back empty needs it again. */
+  private Uni<Void> ensureGroup(int bucket) {
+    if (groupsReady.contains(bucket)) return Uni.createFrom().voidItem();
+    return streams.xgroupCreate(RedisKeys.outbox(bucket), RedisKeys.JOURNAL_GROUP, "0", new XGroupCreateArgs().mkstream())
+        .onFailure(e -> e.getMessage() != null && e.getMessage().contains("BUSYGROUP")).recoverWithNull()
+        .invoke(() -> groupsReady.add(bucket));
+  }
+
+  private List<Item> items(int bucket, List<StreamMessage<String, String, String>> messages) {
     List<Item> out = new ArrayList<>(messages.size());
     for (var m : messages) {
       OutboxEntry e = codec.read(m.payload().get("e"), OutboxEntry.class);
       List<Change> changes = e.changes().stream().map(c -> codec.read(c, Change.class)).toList();
       CustomerContext snap = e.snapshot() == null ? null : codec.read(e.snapshot(), CustomerContext.class);
-      out.add(new Item(m.id(), new ChangeJournal.Entry(new CustomerKey(e.tenant(), e.customerId()), changes, e.linked(), snap)));
+      out.add(new Item(bucket + "/" + m.id(), new ChangeJournal.Entry(new CustomerKey(e.tenant(), e.customerId()), changes, e.linked(), snap),
+          e.followUp() == null ? null : new io.omnicontext.port.ContextStore.FollowUp(e.followUp())));
     }
     return out;
   }

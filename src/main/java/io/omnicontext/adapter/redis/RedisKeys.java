@@ -5,22 +5,54 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.Topic;
 
 /**
- * The only place Redis key and channel names are spelled. Every key of one customer shares the hash
- * tag {tenant:customerId} (and its channel too), so Redis Cluster can keep a customer in one slot; a
- * team's keys share {tenant#team:name}; customer ids cannot hold '#', so the two never collide.
+ * The only place Redis key and channel names are spelled.
+ *
+ * <p>Customers are spread over {@link #BUCKETS} buckets. A bucket is one hash tag, {b<n>}, so on Redis
+ * Cluster a bucket is one slot: every key of a customer (context, log, idempotency records, lock, channel)
+ * and its bucket's shared keys (journal outbox, due schedule, engagement leases) sit in the same slot, and
+ * a commit that writes the context, the log and the outbox entry stays one atomic script. Nodes share out
+ * the background work bucket by bucket. The customer's own part, {tenant:customerId}, follows the bucket
+ * tag; Redis hashes only the first {...}. Identities ({tenant:id:hash}) and teams ({tenant#team:name}) live
+ * in slots of their own; customer ids cannot hold '#' or '{', so the spellings never collide.
+ *
+ * <p>The bucket count is part of the key layout: changing it moves every customer to other keys (their
+ * contexts are rebuilt from the journal on first use; the old buckets' outbox must be empty first).
  */
 public final class RedisKeys {
-  /** Customers with something falling due, scored by the epoch millisecond it falls due. */
-  public static final String DUE = "oc:due";
-  /** Commits waiting to be journaled in PostgreSQL (a stream read by the consumer group {@link #JOURNAL_GROUP}). */
-  public static final String OUTBOX = "oc:journal-outbox";
+  /** How many buckets customers are spread over: enough to spread a cluster's shards evenly, few enough to poll. */
+  public static final int BUCKETS = 128;
   public static final String JOURNAL_GROUP = "journal";
-  /** Engagement leases of open connections, scored by the epoch millisecond they run out. */
-  public static final String LEASES = "oc:engagement-leases";
 
   private RedisKeys() {}
 
-  static String tag(CustomerKey k) { return "oc:{" + k.tenant() + ":" + k.customerId() + "}"; }
+  /** The bucket a customer's keys live in: stable for a tenant and customer id whatever the node. */
+  public static int bucket(CustomerKey k) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update((k.tenant() + ":" + k.customerId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % BUCKETS);
+  }
+
+  static String bucketTag(int bucket) { return "oc:{b" + bucket + "}"; }
+
+  /** Commits of a bucket's customers waiting to be journaled in PostgreSQL (a stream read by the group {@link #JOURNAL_GROUP}). */
+  public static String outbox(int bucket) { return bucketTag(bucket) + ":journal-outbox"; }
+  public static String outbox(CustomerKey k) { return outbox(bucket(k)); }
+
+  /** A bucket's customers with something falling due, scored by the epoch millisecond it falls due. */
+  public static String due(int bucket) { return bucketTag(bucket) + ":due"; }
+  public static String due(CustomerKey k) { return due(bucket(k)); }
+
+  /** Engagement leases of a bucket's customers, scored by the epoch millisecond they run out. */
+  public static String leases(int bucket) { return bucketTag(bucket) + ":engagement-leases"; }
+  public static String leases(CustomerKey k) { return leases(bucket(k)); }
+
+  /** Which node works a bucket's background work (outbox, due schedule, leases) for now: a lease with a TTL. */
+  public static String bucketOwner(int bucket) { return bucketTag(bucket) + ":owner"; }
+
+  /** Nodes alive, scored by the epoch millisecond of their last heartbeat (one small key, written every few seconds per node). */
+  public static final String NODES = "oc:nodes";
+
+  static String tag(CustomerKey k) { return bucketTag(bucket(k)) + ":{" + k.tenant() + ":" + k.customerId() + "}"; }
   static String teamTag(String tenant, String team) { return "oc:{" + tenant + "#team:" + team + "}"; }
 
   public static String context(CustomerKey k) { return tag(k) + ":ctx"; }
@@ -35,10 +67,14 @@ public final class RedisKeys {
   public static String teamSeq(String tenant, String team) { return teamTag(tenant, team) + ":seq"; }
   public static String teamLog(String tenant, String team) { return teamTag(tenant, team) + ":log"; }
   public static String teamBoard(String tenant, String team) { return teamTag(tenant, team) + ":board"; }
+  /** The customer version each board field was last written at, so a late settlement cannot undo a newer one. */
+  public static String teamBoardVersions(String tenant, String team) { return teamTag(tenant, team) + ":boardv"; }
+  /** Hand-off changes a team's feed took (zset by epoch ms), so each goes out exactly once however often it is settled. */
+  public static String teamApplied(String tenant, String team) { return teamTag(tenant, team) + ":applied"; }
 
   public static String channel(Topic t) { return t.team() ? teamTag(t.tenant(), t.name()) : tag(t.customerKey()); }
 
-  /** Member of {@link #DUE}: tenant and customer id, split at the first '/' (tenants cannot hold '/'). */
+  /** Member of a bucket's due schedule: tenant and customer id, split at the first '/' (tenants cannot hold '/'). */
   public static String dueMember(CustomerKey k) { return k.tenant() + "/" + k.customerId(); }
   public static CustomerKey fromDueMember(String m) {
     int i = m.indexOf('/');

@@ -29,34 +29,40 @@ public class RedisPresence implements Presence {
   @Override
   public Uni<Void> hold(List<Lease> leases, Instant until) {
     if (leases.isEmpty()) return Uni.createFrom().voidItem();
-    List<String> args = new ArrayList<>(List.of(RedisKeys.LEASES));
     String score = Long.toString(until.toEpochMilli());
+    java.util.Map<String, List<String>> byBucket = new java.util.HashMap<>();
     for (Lease l : leases) {
+      List<String> args = byBucket.computeIfAbsent(RedisKeys.leases(l.key()), k -> new ArrayList<>(List.of(k)));
       args.add(score);
       args.add(member(l));
     }
-    return redis.execute("ZADD", args.toArray(String[]::new)).replaceWithVoid();
+    return Uni.join().all(byBucket.values().stream().map(args -> redis.execute("ZADD", args.toArray(String[]::new))).toList())
+        .andFailFast().replaceWithVoid();
   }
 
   @Override
-  public Uni<Void> release(Lease lease) { return redis.execute("ZREM", RedisKeys.LEASES, member(lease)).replaceWithVoid(); }
+  public Uni<Void> release(Lease lease) { return redis.execute("ZREM", RedisKeys.leases(lease.key()), member(lease)).replaceWithVoid(); }
 
   @Override
   public Uni<List<Lease>> expired(Instant now, int limit) {
-    return redis.execute("ZRANGEBYSCORE", RedisKeys.LEASES, "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
-        .map(r -> {
-          List<Lease> out = new ArrayList<>();
-          r.forEach(m -> {
-            Stored s = codec.read(m.toString(), Stored.class);
-            out.add(new Lease(new CustomerKey(s.tenant(), s.customerId()), s.engagementId(), new Actor(s.sub(), s.channel())));
-          });
-          return out;
-        });
+    List<Uni<List<Lease>>> perBucket = new ArrayList<>();
+    for (int b = 0; b < RedisKeys.BUCKETS; b++) {
+      perBucket.add(redis.execute("ZRANGEBYSCORE", RedisKeys.leases(b), "-inf", Long.toString(now.toEpochMilli()), "LIMIT", "0", Integer.toString(limit))
+          .map(r -> {
+            List<Lease> out = new ArrayList<>();
+            r.forEach(m -> {
+              Stored s = codec.read(m.toString(), Stored.class);
+              out.add(new Lease(new CustomerKey(s.tenant(), s.customerId()), s.engagementId(), new Actor(s.sub(), s.channel())));
+            });
+            return out;
+          }));
+    }
+    return Uni.join().all(perBucket).andFailFast().map(lists -> lists.stream().flatMap(List::stream).limit(limit).toList());
   }
 
   @Override
   public Uni<Void> clear(Lease lease, Instant now) {
-    return scripts.run(RedisScripts.ZREM_IF, List.of(RedisKeys.LEASES), List.of(member(lease), Long.toString(now.toEpochMilli()))).replaceWithVoid();
+    return scripts.run(RedisScripts.ZREM_IF, List.of(RedisKeys.leases(lease.key())), List.of(member(lease), Long.toString(now.toEpochMilli()))).replaceWithVoid();
   }
 
   private String member(Lease l) {
