@@ -44,6 +44,7 @@ public class CommitChanges {
   private final OmnicontextConfig config;
   private final LivePatches patches;
   private final Clock clock = Clock.systemUTC();
+  private final CustomerQueue queue = new CustomerQueue();
 
   private final LiveMetrics metrics;
   private final Traces traces;
@@ -96,6 +97,19 @@ public class CommitChanges {
   private Uni<Optional<Commit>> commitTraced(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
       Function<Commit, IdempotencyStore.Record> answered) {
     long started = System.nanoTime();
+    return queue.run(key, () -> attempt(key, plan, actor, answered))
+        .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
+        .call(committed -> committed.map(c -> journaled(key, c)).orElse(Uni.createFrom().voidItem()))
+        .map(committed -> committed.map(Committed::commit))
+        .invoke(commit -> commit.ifPresent(c -> c.changes().forEach(ch -> metrics.changeCommitted(ch.op()))))
+        .call(commit -> commit.map(c -> scheduleDue(key, c)).orElse(Uni.createFrom().voidItem()))
+        .invoke(commit -> commit.ifPresent(c -> Log.debugf("committed tenant=%s customer=%s v=%d..%d ops=%d ms=%d",
+            key.tenant(), key.customerId(), c.firstVersion(), c.lastVersion(), c.changes().size(), (System.nanoTime() - started) / 1_000_000)));
+  }
+
+  /** Load, rules, compare-and-set; again from the load when another writer (another node) won the race. */
+  private Uni<Optional<Committed>> attempt(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
+      Function<Commit, IdempotencyStore.Record> answered) {
     return Uni.createFrom().deferred(() -> contexts.load(key))
         .chain(loaded -> {
           List<Op> ops = plan.apply(loaded.context());
@@ -110,14 +124,7 @@ public class CommitChanges {
               .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
-        .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
-        .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
-        .call(committed -> committed.map(c -> journaled(key, c)).orElse(Uni.createFrom().voidItem()))
-        .map(committed -> committed.map(Committed::commit))
-        .invoke(commit -> commit.ifPresent(c -> c.changes().forEach(ch -> metrics.changeCommitted(ch.op()))))
-        .call(commit -> commit.map(c -> scheduleDue(key, c)).orElse(Uni.createFrom().voidItem()))
-        .invoke(commit -> commit.ifPresent(c -> Log.debugf("committed tenant=%s customer=%s v=%d..%d ops=%d ms=%d",
-            key.tenant(), key.customerId(), c.firstVersion(), c.lastVersion(), c.changes().size(), (System.nanoTime() - started) / 1_000_000)));
+        .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces());
   }
 
   /** A snapshot rides with the commit that crosses a multiple of snapshot-every. */
