@@ -1,6 +1,7 @@
 package io.omnicontext.service;
 
 import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.ops.Traces;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.Commit;
@@ -46,11 +47,13 @@ public class CommitChanges {
   private final CustomerQueue queue = new CustomerQueue();
 
   private final LiveMetrics metrics;
+  private final Traces traces;
 
   public CommitChanges(ContextStore store, Rehydration contexts, ChangeJournal journal, JournalOutbox outbox, DueSchedule due,
-      OmnicontextConfig config, LivePatches patches, LiveMetrics metrics, Clock clock) {
+      OmnicontextConfig config, LivePatches patches, LiveMetrics metrics, Clock clock, Traces traces) {
     this.clock = clock;
     this.metrics = metrics;
+    this.traces = traces;
     this.patches = patches;
     this.store = store;
     this.contexts = contexts;
@@ -80,6 +83,20 @@ public class CommitChanges {
   /** Commits the ops {@code plan} derives from the current context; nothing when it derives none. */
   public Uni<Optional<Commit>> commitPlanned(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
       Function<Commit, IdempotencyStore.Record> answered) {
+    return traces.span("omnicontext.commit", s -> s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key)),
+        () -> commitTraced(key, plan, actor, answered), (s, done) -> done.ifPresent(c -> describe(s, c)));
+  }
+
+  /** The commit's versions and op names, for its spans (tenant-free: no data, no ids). */
+  private static void describe(io.opentelemetry.api.trace.Span s, Commit c) {
+    s.setAttribute(Traces.FIRST_VERSION, c.firstVersion());
+    s.setAttribute(Traces.LAST_VERSION, c.lastVersion());
+    s.setAttribute(Traces.OP_COUNT, (long) c.changes().size());
+    s.setAttribute(Traces.OPS, Traces.opNames(c.changes().stream().map(io.omnicontext.domain.Change::op).toList()));
+  }
+
+  private Uni<Optional<Commit>> commitTraced(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
+      Function<Commit, IdempotencyStore.Record> answered) {
     long started = System.nanoTime();
     return queue.run(key, () -> attempt(key, plan, actor, answered))
         .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
@@ -100,7 +117,11 @@ public class CommitChanges {
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
           Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
           boolean snapshot = snapshotDue(commit);
-          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
+          IdempotencyStore.Record record = answered == null ? null : answered.apply(commit);
+          return traces.span("omnicontext.redis.commit", s -> {
+                s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
+                describe(s, commit);
+              }, () -> store.commit(key, commit, record, loaded.runId(), snapshot))
               .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
@@ -119,7 +140,10 @@ public class CommitChanges {
    */
   private Uni<Void> journaled(CustomerKey key, Committed c) {
     if (config.journal().mode() != OmnicontextConfig.Durability.JOURNAL) return Uni.createFrom().voidItem();
-    return journal.append(List.of(ChangeJournal.Entry.of(key, c.commit(), c.snapshot())))
+    return traces.span("omnicontext.journal.append", s -> {
+          s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
+          describe(s, c.commit());
+        }, () -> journal.append(List.of(ChangeJournal.Entry.of(key, c.commit(), c.snapshot()))))
         .ifNoItem().after(config.journal().timeout()).fail()
         .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
             + "not acknowledged; it is journaled when PostgreSQL answers again"))

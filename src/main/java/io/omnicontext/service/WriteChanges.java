@@ -6,6 +6,7 @@ import io.omnicontext.domain.Commit;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Op;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.ops.Traces;
 import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.service.IdempotentCommit.Reply;
 import io.omnicontext.wire.Frames;
@@ -28,8 +29,11 @@ public class WriteChanges {
   private final MergeCustomers merges;
   private final ReadContext contexts;
   private final Frames frames;
+  private final Traces traces;
 
-  public WriteChanges(CommitChanges commits, IdempotentCommit idempotent, MergeCustomers merges, ReadContext contexts, Frames frames) {
+  public WriteChanges(CommitChanges commits, IdempotentCommit idempotent, MergeCustomers merges, ReadContext contexts, Frames frames,
+      Traces traces) {
+    this.traces = traces;
     this.commits = commits;
     this.idempotent = idempotent;
     this.merges = merges;
@@ -46,6 +50,15 @@ public class WriteChanges {
 
   /** Commits the request; refusal renders a refusal as the reply kept for retries of the same key. */
   public Uni<Reply> commit(Request r, Function<Refusal, Reply> refusal) {
+    return traces.span("omnicontext.write", s -> {
+      s.setAttribute(Traces.CUSTOMER, Traces.customerHash(r.key()));
+      s.setAttribute(Traces.OP_COUNT, (long) r.ops().size());
+      s.setAttribute(Traces.OPS, Traces.opNames(r.ops().stream().map(Op::name).toList()));
+      s.setAttribute("omnicontext.idempotent", r.idempotencyKey() != null);
+    }, () -> commitTraced(r, refusal), (s, reply) -> s.setAttribute("omnicontext.reply.status", (long) reply.status()));
+  }
+
+  private Uni<Reply> commitTraced(Request r, Function<Refusal, Reply> refusal) {
     if (r.idempotencyKey() == null) return mergeThenCommit(r, null).map(c -> answer(c, r.audience()));
     String fingerprint = IdempotentCommit.fingerprint(r.body());
     Function<Commit, IdempotencyStore.Record> stored = c -> new IdempotencyStore.Record(r.idempotencyKey(), fingerprint, 200,

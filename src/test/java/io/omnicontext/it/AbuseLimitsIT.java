@@ -173,6 +173,8 @@ class AbuseLimitsIT {
     HttpResponse<String> limited = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow(
         () -> new AssertionError("no 429 among " + answers.stream().map(HttpResponse::statusCode).toList()));
     assertEquals("rate_limited", Client.JSON.readTree(limited.body()).path("code").asText());
+    assertEquals(limited.headers().firstValue("X-Request-Id").orElseThrow(), Client.JSON.readTree(limited.body()).path("requestId").asText(),
+        "the refusal names its request, as its X-Request-Id header does");
     assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
     long committed = answers.stream().filter(r -> r.statusCode() == 200).count();
     assertEquals(committed, new Client(node, token("agent", "agent-reader")).context(customer).path("version").asLong(),

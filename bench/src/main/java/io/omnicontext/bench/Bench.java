@@ -14,8 +14,15 @@ final class Bench {
   final List<Node> nodes;
   final Options opts;
   final Meter meter;
-  final String screenToken;
-  final String writeToken;
+  /**
+   * The server holds per-token limits (WebSocket connections and frame rates, REST writes per second, per node): one
+   * token for every screen would measure those limits (4403 past 32 sockets), not the server. So each screen gets a
+   * token of its own (a distinct `sub`, as each agent has), and the writes go out under a pool of integration tokens.
+   */
+  private final String secret;
+  private final String tenant;
+  private final java.util.concurrent.atomic.AtomicLong screensMinted = new java.util.concurrent.atomic.AtomicLong();
+  final List<String> writeTokens;
   final String run = "b" + Long.toString(System.currentTimeMillis(), 36);   // customers of this run only
   final int connectConcurrency;
   final long openTimeoutMs;
@@ -28,9 +35,11 @@ final class Bench {
     this.nodes = nodes;
     this.opts = opts;
     this.meter = new Meter(vertx, nodes, eventLoops);
-    String tenant = opts.string("tenant", "bench");
-    this.screenToken = Jwt.mint(secret, tenant, "bench-screen", "agent", "web", 6 * 3600);
-    this.writeToken = Jwt.mint(secret, tenant, "bench-writer", "integration", "system", 6 * 3600);
+    this.secret = secret;
+    this.tenant = opts.string("tenant", "bench");
+    List<String> writers = new ArrayList<>();
+    for (int i = 0, n = opts.integer("write-tokens", 64); i < n; i++) writers.add(Jwt.mint(secret, tenant, "bench-writer-" + i, "integration", "system", 6 * 3600));
+    this.writeTokens = List.copyOf(writers);
     this.connectConcurrency = opts.integer("connect-concurrency", 200);
     this.openTimeoutMs = (long) (opts.decimal("open-timeout", 90) * 1000);
     this.graceSeconds = opts.decimal("grace", graceDefault);
@@ -46,10 +55,15 @@ final class Bench {
   Fleet fleet() { return fleet(nodes, 1); }
 
   /** Screens on these nodes through `sources` source addresses (--source-addresses overrides). */
-  Fleet fleet(List<Node> on, int sources) { return new Fleet(vertx, on, screenToken, opts.integer("source-addresses", sources)); }
+  Fleet fleet(List<Node> on, int sources) { return new Fleet(vertx, on, this::screenToken, opts.integer("source-addresses", sources)); }
+
+  /** A token for the next screen of the run: an agent of its own, so no two screens share a per-token limit. */
+  String screenToken() {
+    return Jwt.mint(secret, tenant, "bench-screen-" + screensMinted.getAndIncrement(), "agent", "web", 6 * 3600);
+  }
 
   Writer writer(boolean trackVersions, int connectionsPerNode) {
-    return new Writer(vertx, nodes, writeToken, op, opts.integer("max-in-flight", 2000), connectionsPerNode, trackVersions);
+    return new Writer(vertx, nodes, writeTokens, op, opts.integer("max-in-flight", 2000), connectionsPerNode, trackVersions);
   }
 
   /** Opens the screens and says in the report how long it took and what refused. */

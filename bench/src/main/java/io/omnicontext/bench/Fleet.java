@@ -17,14 +17,15 @@ import java.util.concurrent.TimeUnit;
 final class Fleet {
   private final Vertx vertx;
   private final List<Node> nodes;
-  private final String token;
+  private final java.util.function.Supplier<String> tokens;
   private final List<WebSocketClient> clients = new ArrayList<>();
   final List<Screen> screens = new ArrayList<>();
 
-  Fleet(Vertx vertx, List<Node> nodes, String token, int sourceAddresses) {
+  /** tokens: a token for each new screen (each its own `sub`, see Bench). */
+  Fleet(Vertx vertx, List<Node> nodes, java.util.function.Supplier<String> tokens, int sourceAddresses) {
     this.vertx = vertx;
     this.nodes = nodes;
-    this.token = token;
+    this.tokens = tokens;
     for (int i = 1; i <= sourceAddresses; i++) {
       WebSocketClientOptions o = new WebSocketClientOptions().setMaxConnections(1_000_000).setConnectTimeout(30_000)
           .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20).setTcpNoDelay(true).setIdleTimeout(0);
@@ -44,7 +45,7 @@ final class Fleet {
       for (int c = 0; c < customers.size(); c++) {
         Node node = nodes.get((c + r + base) % nodes.size());
         WebSocketClient client = clients.get(screens.size() % clients.size());
-        Screen s = new Screen(customers.get(c), new Screen.Endpoint(vertx, client, node.host(), node.port(), token));
+        Screen s = new Screen(customers.get(c), new Screen.Endpoint(vertx, client, node.host(), node.port(), tokens.get()));
         screens.add(s);
         added.add(s);
       }

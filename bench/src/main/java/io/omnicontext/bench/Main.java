@@ -67,9 +67,10 @@ public final class Main {
         case "connections": MoreScenarios.connections(b, report); break;
         case "resume-storm": MoreScenarios.resumeStorm(b, report); break;
         case "writes": MoreScenarios.writes(b, report); break;
-        default: throw new IllegalArgumentException("unknown scenario " + scenario + " (latency, smoke, throughput, fanout, connections, resume-storm, writes)");
+        case "journal": JournalScenario.journal(b, report); break;
+        default: throw new IllegalArgumentException("unknown scenario " + scenario + " (latency, smoke, throughput, fanout, connections, resume-storm, writes, journal)");
       }
-      List<String> unread = opts.unread(List.of("nodes", "pids", "out", "clk-tck", "event-loops", "command", "load-before", "jdk", "infra", "durability", "heap", "fd-limit"));
+      List<String> unread = opts.unread(List.of("nodes", "pids", "out", "clk-tck", "event-loops", "command", "load-before", "jdk", "infra", "durability", "heap", "fd-limit", "psql"));
       if (!unread.isEmpty()) report.notes.add("options not used by " + scenario + ": " + unread);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();

@@ -21,17 +21,18 @@ final class Writer {
   private final Vertx vertx;
   private final List<Node> nodes;
   private final HttpClient http;
-  private final String token;
+  private final List<String> tokens;
   private final String op;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
   private final boolean trackVersions;
 
-  Writer(Vertx vertx, List<Node> nodes, String token, String op, int maxInFlight, int connectionsPerNode, boolean trackVersions) {
+  /** tokens: the write n goes out under tokens[n mod size], so no one token meets the per-token write rate. */
+  Writer(Vertx vertx, List<Node> nodes, List<String> tokens, String op, int maxInFlight, int connectionsPerNode, boolean trackVersions) {
     this.vertx = vertx;
     this.nodes = nodes;
-    this.token = token;
+    this.tokens = tokens;
     this.op = op;
     this.maxInFlight = maxInFlight;
     this.trackVersions = trackVersions;
@@ -94,7 +95,7 @@ final class Writer {
     Node node = nodes.get((int) (n % nodes.size()));
     RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setHost(node.host()).setPort(node.port())
         .setURI("/v1/customers/" + c.id + "/changes").setTimeout(30_000)
-        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json");
+        .putHeader("Authorization", "Bearer " + tokens.get((int) (n % tokens.size()))).putHeader("Content-Type", "application/json");
     http.request(req)
         .compose(r -> r.send(body).compose(resp -> resp.body().map(b -> {
           if (resp.statusCode() != 200) {

@@ -53,9 +53,10 @@ public class PostgresChangeJournal implements ChangeJournal {
   private final Pool pool;
   private final JsonCodec json;
   private final Vertx vertx;
-  private final GroupCommit<Entry> group = new GroupCommit<>(this::write, GROUP_BATCH, GROUPS_IN_FLIGHT);
+  private final GroupCommit<Entry> group;
 
-  public PostgresChangeJournal(Mutiny.SessionFactory sessions, Pool pool, JsonCodec json, Vertx vertx) {
+  public PostgresChangeJournal(Mutiny.SessionFactory sessions, Pool pool, JsonCodec json, Vertx vertx, io.omnicontext.ops.Traces traces) {
+    this.group = new GroupCommit<>(this::write, GROUP_BATCH, GROUPS_IN_FLIGHT, traces);
     this.sessions = sessions;
     this.pool = pool;
     this.json = json;

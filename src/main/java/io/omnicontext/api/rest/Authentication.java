@@ -3,7 +3,6 @@ package io.omnicontext.api.rest;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.auth.TokenVerifier;
 import io.omnicontext.domain.Reason;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,11 +48,10 @@ public class Authentication {
   private static void refuse(RoutingContext ctx, Throwable err) {
     if (ctx.response().ended()) return;
     if (err instanceof TokenVerifier.Unauthorized u) {
-      ctx.response().setStatusCode(401).putHeader("Content-Type", Problems.TYPE).putHeader("WWW-Authenticate", "Bearer")
-          .end(Json.encode(Problems.of(Reason.UNAUTHORIZED, u.getMessage())));
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      Problems.end(ctx, Problems.of(Reason.UNAUTHORIZED, u.getMessage()));
     } else { // no worker to verify on: the node is overloaded, not the token bad
-      ctx.response().setStatusCode(503).putHeader("Content-Type", Problems.TYPE)
-          .end(Json.encode(Problems.of(Reason.UNAVAILABLE, "the token could not be verified now; retry")));
+      Problems.end(ctx, Problems.of(Reason.UNAVAILABLE, "the token could not be verified now; retry"));
     }
   }
 }

@@ -2,7 +2,6 @@ package io.omnicontext.api.rest;
 
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Reason;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,8 +20,8 @@ public class BodyLimit {
     router.route("/v1/*").order(-100).handler(ctx -> {
       String length = ctx.request().getHeader("Content-Length");
       if (length != null && tooLong(length)) {
-        ctx.response().setStatusCode(413).putHeader("Content-Type", Problems.TYPE).putHeader("Connection", "close")
-            .end(Json.encode(Problems.of(Reason.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes")));
+        ctx.response().putHeader("Connection", "close");
+        Problems.end(ctx, Problems.of(Reason.TOO_LARGE, "the request body is over " + config.maxBodyBytes() + " bytes"));
       } else {
         ctx.next();
       }

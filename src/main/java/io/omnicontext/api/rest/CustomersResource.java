@@ -83,7 +83,9 @@ public class CustomersResource {
     if (keyOrNull != null && keyOrNull.length() > 255) throw Refusal.badRequest("Idempotency-Key must be at most 255 characters");
     Request request = parse(body);
     List<Op> ops = AccessPolicy.ops(p, request.ops());
-    return writes.commit(new WriteChanges.Request(key, ops, request.expectedVersion(), p.actor(), p.audience(), keyOrNull, body), this::refusal)
+    String requestId = caller.requestId(); // read now: the refusal is built later, off the request's thread
+    return writes.commit(new WriteChanges.Request(key, ops, request.expectedVersion(), p.actor(), p.audience(), keyOrNull, body),
+            r -> refusal(r, requestId))
         .map(CustomersResource::reply);
   }
 
@@ -179,8 +181,13 @@ public class CustomersResource {
     return new Request(OpParser.parse(m.get("ops"), config.limits().rules(), java.time.Instant.now()), expectedVersion);
   }
 
-  /** A refusal as the reply an Idempotency-Key keeps for its retries. */
-  private Reply refusal(Refusal r) { return new Reply(Problems.status(r.reason()), frames.write(Problems.of(r))); }
+  /**
+   * A refusal as the reply an Idempotency-Key keeps for its retries: a retry gets this body as it is, so its
+   * `requestId` names the first request, the one that was refused (the retry's own id is in its header).
+   */
+  private Reply refusal(Refusal r, String requestId) {
+    return new Reply(Problems.status(r.reason()), frames.write(Problems.answering(Problems.of(r), requestId)));
+  }
 
   private static Response reply(Reply r) {
     return Response.status(r.status()).type(r.status() >= 400 ? Problems.TYPE : MediaType.APPLICATION_JSON).entity(r.body()).build();

@@ -22,6 +22,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The REST edge's answers to failures: typed problems, 503 when a store is unreachable, 500 only for bugs. */
 public class ProblemMapper {
+  private final Caller caller;
+
+  public ProblemMapper(Caller caller) { this.caller = caller; }
 
   @ServerExceptionMapper
   public Response refused(Refusal r) { return problem(Problems.of(r)); }
@@ -47,7 +50,7 @@ public class ProblemMapper {
     };
     Map<String, Object> p = Problems.of(reason, e.getMessage());
     p.put("status", status);
-    return Response.status(status).type(Problems.TYPE).entity(p).build();
+    return problem(p);
   }
 
   @ServerExceptionMapper
@@ -63,10 +66,12 @@ public class ProblemMapper {
     p.put("title", "Internal error");
     p.put("code", "internal_error");
     p.put("errorId", errorId);
-    return Response.status(500).type(Problems.TYPE).entity(p).build();
+    return problem(p);
   }
 
-  static Response problem(Map<String, Object> p) {
+  /** Every problem this mapper answers names its request (Problems.REQUEST_ID). */
+  private Response problem(Map<String, Object> p) {
+    Problems.answering(p, caller.requestId());
     return Response.status((Integer) p.get("status")).type(Problems.TYPE).entity(p).build();
   }
 

@@ -2,12 +2,21 @@ package io.omnicontext.api.rest;
 
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.ops.RequestIds;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** RFC 9457 problems: the one place a refusal's reason becomes an HTTP status. */
 public final class Problems {
   public static final String TYPE = "application/problem+json";
+  /** The member naming the request a problem answers: its correlation id (ops/RequestIds, the X-Request-Id header). */
+  public static final String REQUEST_ID = "requestId";
+  /** The trace the request belongs to, when tracing is on. */
+  public static final String TRACE_ID = "traceId";
   private static final String BASE = "https://omnicontext.dev/problems/";
 
   private Problems() {}
@@ -42,6 +51,24 @@ public final class Problems {
     p.put("detail", detail);
     p.put("code", reason.code());
     return p;
+  }
+
+  /**
+   * Names the request this problem answers, so that a caller's report of it finds the request's log lines (the
+   * access line and the MDC carry the same id), and, while tracing is on, the trace it belongs to. Nothing is added
+   * outside a request.
+   */
+  public static Map<String, Object> answering(Map<String, Object> p, String requestId) {
+    if (requestId != null) p.put(REQUEST_ID, requestId);
+    SpanContext trace = Span.current().getSpanContext(); // valid only while tracing is on (docs/tracing.md)
+    if (trace.isValid()) p.put(TRACE_ID, trace.getTraceId());
+    return p;
+  }
+
+  /** Ends a Vert.x route (a refusal before any resource runs) with this problem, its status and the request's id. */
+  public static void end(RoutingContext ctx, Map<String, Object> p) {
+    answering(p, RequestIds.of(ctx));
+    ctx.response().setStatusCode((Integer) p.get("status")).putHeader("Content-Type", TYPE).end(Json.encode(p));
   }
 
   private static String title(Reason r) {

@@ -4,7 +4,6 @@ import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.domain.Reason;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +36,7 @@ public class WriteRate {
       return;
     }
     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-    ctx.response().setStatusCode(429).putHeader("Content-Type", Problems.TYPE).putHeader("Retry-After", Long.toString(seconds))
-        .end(Json.encode(Problems.of(Reason.RATE_LIMITED, "this token writes faster than allowed; retry in " + seconds + " s")));
+    ctx.response().putHeader("Retry-After", Long.toString(seconds));
+    Problems.end(ctx, Problems.of(Reason.RATE_LIMITED, "this token writes faster than allowed; retry in " + seconds + " s"));
   }
 }

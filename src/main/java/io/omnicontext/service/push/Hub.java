@@ -1,6 +1,8 @@
 package io.omnicontext.service.push;
 
 import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.ops.Traces;
+import io.opentelemetry.api.trace.Span;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -40,9 +42,11 @@ public class Hub {
   private record Position(Topic topic, long after) {}
 
   private final LiveMetrics metrics;
+  private final Traces traces;
 
-  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics) {
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics, Traces traces) {
     this.metrics = metrics;
+    this.traces = traces;
     this.feed = feed;
     this.json = json;
     this.frames = frames;
@@ -91,17 +95,46 @@ public class Hub {
     return (Uni<T>) logReads.get(new Position(topic, after), () -> read.get().map(v -> (Object) v));
   }
 
+  /**
+   * One feed message handed to this node's subscriptions, as the span {@code omnicontext.push}: a trace of its own
+   * (the feed carries no trace context), named by the same customer hash and versions as the commit's spans.
+   */
   private void publish(Topic topic, String payload) {
     Set<Subscription> subs = local.get(topic);
     if (subs == null || subs.isEmpty()) return;
+    Span span = traces.builder("omnicontext.push").setNoParent().startSpan();
+    try {
+      deliver(topic, payload, subs, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void deliver(Topic topic, String payload, Set<Subscription> subs, Span span) {
+    if (span.isRecording()) {
+      span.setAttribute(Traces.SUBSCRIPTIONS, (long) subs.size());
+      span.setAttribute("omnicontext.topic.kind", topic.team() ? "team" : "customer");
+      if (!topic.team()) span.setAttribute(Traces.CUSTOMER, Traces.customerHash(topic.customerKey()));
+    }
     Object message;
     try {
       if (!topic.team() && payload.startsWith("{")) { // the customer was erased: its subscriptions end
         subs.forEach(Subscription::erased);
         return;
       }
-      message = topic.team() ? teamFrame(payload) : frames.deliveries(json.read(payload, CHANGES));
+      if (topic.team()) {
+        message = teamFrame(payload);
+      } else {
+        List<Change> changes = json.read(payload, CHANGES);
+        if (span.isRecording() && !changes.isEmpty()) {
+          span.setAttribute(Traces.FIRST_VERSION, changes.get(0).version());
+          span.setAttribute(Traces.LAST_VERSION, changes.get(changes.size() - 1).version());
+          span.setAttribute(Traces.OPS, Traces.opNames(changes.stream().map(Change::op).toList()));
+        }
+        message = frames.deliveries(changes);
+      }
     } catch (RuntimeException e) {
+      Traces.failed(span, e);
       Log.errorf("feed message on %s not understood: %s", topic, LogSafe.failure(e)); // the message may quote the payload
       return;
     }
