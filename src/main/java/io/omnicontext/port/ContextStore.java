@@ -10,10 +10,14 @@ import java.util.Optional;
 
 /**
  * The live context of every customer, its recent change log and its identities. Guarantee: a
- * {@link #commit} is atomic (state, version, change log, identities, idempotency record, team
- * entries and the publication to subscribers together, or nothing) and happens only if the stored
+ * {@link #commit} is atomic for the customer (state, version, change log, idempotency record, outbox
+ * entry and the publication to subscribers together, or nothing) and happens only if the stored
  * version is still the one the commit was computed from; otherwise it fails with {@link VersionMoved}
- * and the caller recomputes. Versions are therefore gap-free and never reused.
+ * and the caller recomputes. Versions are therefore gap-free and never reused. What lives outside the
+ * customer (identity uniqueness, team feeds) is kept by the commit's {@link FollowUp}: an identity is
+ * never held by two customers (claimed before, confirmed after, given back on failure), and each
+ * hand-off change reaches its team's feed exactly once, gap-free by seq, once the follow-up is settled,
+ * which the writer does at once and the journal relay redoes until it is done.
  */
 public interface ContextStore {
 
@@ -34,9 +38,13 @@ public interface ContextStore {
    * Commits {@code commit} if the stored version is still {@code commit.before().version()} and Redis is
    * still the run the context was checked under. {@code idempotency}, when not null, is stored with it
    * for 24 h; the journal outbox gets the commit (with a context snapshot when {@code snapshot}).
-   * Answers the outbox entry's id. Fails with {@link VersionMoved}, {@link Unverified} or a Refusal IDENTITY_TAKEN.
+   * Answers the outbox entry's id and whether its follow-up was settled. Fails with {@link VersionMoved},
+   * {@link Unverified} or a Refusal IDENTITY_TAKEN.
    */
-  Uni<String> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot);
+  Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot);
+
+  /** Settles a commit's follow-up (again): idempotent, so the relay may redo what the writer did. */
+  Uni<Void> settle(FollowUp followUp);
 
   /** Changes with version > after in order, at most limit, from the window this store keeps. */
   Uni<Window> changesAfter(CustomerKey key, long after, int limit);
@@ -49,6 +57,12 @@ public interface ContextStore {
 
   /** The customer a linked identity belongs to. */
   Uni<Optional<String>> resolve(String tenant, String type, String value);
+
+  /** A commit's outbox entry, and whether what it leaves outside the customer's slot is settled already. */
+  record Committed(String outboxId, boolean settled) {}
+
+  /** What a commit leaves to do outside its customer's slot, as the store encodes it (it rides in the outbox entry). */
+  record FollowUp(String json) {}
 
   /** A page of the log; {@code complete} is false when the store no longer holds version after+1. */
   record Window(List<Change> changes, boolean complete) {}

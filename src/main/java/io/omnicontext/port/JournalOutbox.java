@@ -19,5 +19,6 @@ public interface JournalOutbox {
   /** How many commits wait to be journaled (the journal lag). */
   Uni<Long> lag();
 
-  record Item(String id, ChangeJournal.Entry entry) {}
+  /** An entry, and its commit's follow-up to settle before it is acknowledged (null for entries without one). */
+  record Item(String id, ChangeJournal.Entry entry, ContextStore.FollowUp followUp) {}
 }

@@ -43,6 +43,7 @@ public class CommitChanges {
   private final OmnicontextConfig config;
   private final LivePatches patches;
   private final Clock clock = Clock.systemUTC();
+  private final CustomerQueue queue = new CustomerQueue();
 
   private final LiveMetrics metrics;
 
@@ -59,7 +60,7 @@ public class CommitChanges {
   }
 
   /** One attempt's result: the commit, its entry in the journal outbox, and whether a snapshot rides with it. */
-  private record Committed(Commit commit, String outboxId, boolean snapshot) {}
+  private record Committed(Commit commit, ContextStore.Committed stored, boolean snapshot) {}
 
   /**
    * Commits a request's ops. {@code expectedVersion}, when given, must be the current version.
@@ -79,17 +80,7 @@ public class CommitChanges {
   public Uni<Optional<Commit>> commitPlanned(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
       Function<Commit, IdempotencyStore.Record> answered) {
     long started = System.nanoTime();
-    return Uni.createFrom().deferred(() -> contexts.load(key))
-        .chain(loaded -> {
-          List<Op> ops = plan.apply(loaded.context());
-          if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
-          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
-          boolean snapshot = snapshotDue(commit);
-          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
-              .map(id -> Optional.of(new Committed(commit, id, snapshot)));
-        })
-        .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
-        .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces())
+    return queue.run(key, () -> attempt(key, plan, actor, answered))
         .ifNoItem().after(config.commitTimeout()).failWith(() -> new Refusal(Reason.UNAVAILABLE, "the commit did not finish within " + config.commitTimeout()))
         .call(committed -> committed.map(c -> journaled(key, c)).orElse(Uni.createFrom().voidItem()))
         .map(committed -> committed.map(Committed::commit))
@@ -97,6 +88,22 @@ public class CommitChanges {
         .call(commit -> commit.map(c -> scheduleDue(key, c)).orElse(Uni.createFrom().voidItem()))
         .invoke(commit -> commit.ifPresent(c -> Log.debugf("committed tenant=%s customer=%s v=%d..%d ops=%d ms=%d",
             key.tenant(), key.customerId(), c.firstVersion(), c.lastVersion(), c.changes().size(), (System.nanoTime() - started) / 1_000_000)));
+  }
+
+  /** Load, rules, compare-and-set; again from the load when another writer (another node) won the race. */
+  private Uni<Optional<Committed>> attempt(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
+      Function<Commit, IdempotencyStore.Record> answered) {
+    return Uni.createFrom().deferred(() -> contexts.load(key))
+        .chain(loaded -> {
+          List<Op> ops = plan.apply(loaded.context());
+          if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
+          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
+          boolean snapshot = snapshotDue(commit);
+          return store.commit(key, commit, answered == null ? null : answered.apply(commit), loaded.runId(), snapshot)
+              .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
+        })
+        .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
+        .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces());
   }
 
   /** A snapshot rides with the commit that crosses a multiple of snapshot-every. */
@@ -115,7 +122,8 @@ public class CommitChanges {
         .ifNoItem().after(config.journal().timeout()).fail()
         .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "committed live, but the journal (PostgreSQL) did not confirm it: "
             + "not acknowledged; it is journaled when PostgreSQL answers again"))
-        .call(() -> outbox.ack(List.of(c.outboxId())).onFailure().recoverWithNull());
+        // an entry whose follow-up is not settled yet stays for the relay, which settles it first
+        .call(() -> c.stored().settled() ? outbox.ack(List.of(c.stored().outboxId())).onFailure().recoverWithNull() : Uni.createFrom().voidItem());
   }
 
   /** Registers when something of the new context falls due; a failure here is repaired by the next commit or sweep. */

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class JournalRelay {
   private final JournalOutbox outbox;
+  private final io.omnicontext.port.ContextStore store;
   private final ChangeJournal journal;
   private final OmnicontextConfig config;
   private final Vertx vertx;
@@ -38,7 +39,9 @@ public class JournalRelay {
   private volatile String lastError;
   private Periodic steps;
 
-  public JournalRelay(JournalOutbox outbox, ChangeJournal journal, OmnicontextConfig config, Vertx vertx, LiveMetrics metrics) {
+  public JournalRelay(JournalOutbox outbox, io.omnicontext.port.ContextStore store, ChangeJournal journal, OmnicontextConfig config, Vertx vertx,
+      LiveMetrics metrics) {
+    this.store = store;
     this.outbox = outbox;
     this.journal = journal;
     this.config = config;
@@ -75,8 +78,26 @@ public class JournalRelay {
   /** The batch in one transaction; when PostgreSQL refuses its data, entry by entry. */
   private Uni<Void> relay(List<JournalOutbox.Item> items) {
     return postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
-        .chain(() -> outbox.ack(items.stream().map(JournalOutbox.Item::id).toList()))
+        .chain(() -> settled(items))
+        .chain(settled -> outbox.ack(settled.stream().map(JournalOutbox.Item::id).toList()))
         .onFailure(this::refused).recoverWithUni(() -> oneByOne(items));
+  }
+
+  /**
+   * The items whose commit follow-up (identity claims, team feeds: other Redis slots) is settled, settling each
+   * again (idempotent: the writer usually did); one that cannot be settled now stays in the outbox for a later step.
+   */
+  private Uni<List<JournalOutbox.Item>> settled(List<JournalOutbox.Item> items) {
+    List<JournalOutbox.Item> done = new java.util.ArrayList<>();
+    Uni<Void> all = Uni.createFrom().voidItem();
+    for (JournalOutbox.Item item : items) {
+      all = all.chain(() -> (item.followUp() == null ? Uni.createFrom().voidItem() : store.settle(item.followUp()))
+          .invoke(() -> done.add(item))
+          .onFailure().invoke(e -> Log.warnf("journal relay: commit follow-up not settled yet tenant=%s customer=%s: %s",
+              item.entry().key().tenant(), item.entry().key().customerId(), e.getMessage()))
+          .onFailure().recoverWithNull());
+    }
+    return all.map(x -> done);
   }
 
   /** In order; an entry that fails for another reason (PostgreSQL gone) stops here and stays for the next step. */
@@ -89,7 +110,8 @@ public class JournalRelay {
   private Uni<Void> alone(JournalOutbox.Item item) {
     return postgres(journal.append(List.of(item.entry())))
         .onFailure(this::refused).recoverWithUni(err -> setAside(item.entry(), journal.refusal(err).orElseThrow()))
-        .chain(() -> outbox.ack(List.of(item.id())));
+        .chain(() -> settled(List.of(item)))
+        .chain(settled -> outbox.ack(settled.stream().map(JournalOutbox.Item::id).toList()));
   }
 
   private Uni<Void> setAside(ChangeJournal.Entry entry, ChangeJournal.Refused why) {

@@ -17,6 +17,7 @@ import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.Topic;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
+import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -25,7 +26,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ContextStore} on one Redis: a hash per customer (v, doc), a change log zset, identity keys; commit.lua does the rest. */
+/**
+ * {@link ContextStore} on Redis, standalone or Cluster: a hash per customer (v, doc) and a change log zset in the
+ * customer's slot, written by commit.lua; identity keys ({@link IdentityClaims}) and team feeds (team-apply.lua) in
+ * slots of their own, settled around the commit.
+ */
 @ApplicationScoped
 public class RedisContextStore implements ContextStore {
   private final ReactiveRedisDataSource redis;
@@ -33,8 +38,11 @@ public class RedisContextStore implements ContextStore {
   private final JsonCodec json;
   private final OmnicontextConfig config;
   private final Frames frames;
+  private final IdentityClaims claims;
 
-  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames) {
+  public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames,
+      IdentityClaims claims) {
+    this.claims = claims;
     this.frames = frames;
     this.redis = redis;
     this.scripts = scripts;
@@ -54,17 +62,22 @@ public class RedisContextStore implements ContextStore {
 
   @Override
   public Uni<Boolean> seed(CustomerKey key, long seenVersion, String runId, CustomerContext rebuilt, List<Change> recent) {
-    List<String> keys = new ArrayList<>(List.of(RedisKeys.context(key), RedisKeys.log(key)));
+    List<String> keys = List.of(RedisKeys.context(key), RedisKeys.log(key));
     List<String> args = new ArrayList<>(List.of(Long.toString(seenVersion), Long.toString(rebuilt == null ? seenVersion : rebuilt.version()),
-        rebuilt == null ? "" : write(rebuilt), runId, key.customerId()));
-    if (rebuilt != null) rebuilt.identities().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+        rebuilt == null ? "" : write(rebuilt), runId));
     List<Change> window = rebuilt == null ? List.of() : recent.subList(Math.max(0, recent.size() - config.redis().logWindow()), recent.size());
     args.add(Integer.toString(window.size()));
     for (Change c : window) {
       args.add(Long.toString(c.version()));
       args.add(write(c));
     }
-    return scripts.run(RedisScripts.SEED, keys, args).map(r -> !"moved".equals(r.toString()));
+    // The journal is the authority on identities too: once the context is back, its identity keys (other slots) are.
+    List<String> identities = rebuilt == null ? List.of()
+        : rebuilt.identities().stream().map(i -> RedisKeys.identity(key.tenant(), i.type(), i.value())).toList();
+    return scripts.run(RedisScripts.SEED, keys, args).map(r -> r.toString())
+        .call(outcome -> "seeded".equals(outcome) ? claims.settle(identities, key.customerId(), IdentityClaims.Settle.CONFIRM)
+            : Uni.createFrom().voidItem())
+        .map(outcome -> !"moved".equals(outcome));
   }
 
   @Override
@@ -72,17 +85,23 @@ public class RedisContextStore implements ContextStore {
     return redis.execute("HGET", RedisKeys.context(key), "v").map(v -> v == null ? 0L : v.toLong());
   }
 
+  /**
+   * The commit in three steps, because on Redis Cluster only the customer's own keys share its slot: (1) claim the
+   * identities it links (each in its own slot; a claim another customer holds refuses the commit, and every claim is
+   * given back if the commit does not happen), (2) commit.lua in the customer's slot (context, log, idempotency
+   * record, outbox entry, publication), (3) settle what lives elsewhere: confirm the claims and put its hand-offs on
+   * the team feeds. The outbox entry carries step 3, so the journal relay redoes it until it is done; a writer that
+   * could not settle leaves its entry to the relay.
+   */
   @Override
-  public Uni<String> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
-    List<String> keys = new ArrayList<>();
-    keys.add(RedisKeys.context(key));
-    keys.add(RedisKeys.log(key));
-    keys.add(idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()));
-    keys.add(RedisKeys.outbox(key));
-    commit.linked().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
+  public Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
     List<String> changeJson = commit.changes().stream().map(this::write).toList();
     String contextJson = write(commit.after());
     refuseOversized(commit, contextJson, changeJson);
+    List<String> identityKeys = identityKeys(key, commit);
+    FollowUp followUp = followUp(key, commit);
+    List<String> keys = List.of(RedisKeys.context(key), RedisKeys.log(key),
+        idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()), RedisKeys.outbox(key));
     List<String> args = new ArrayList<>();
     args.add(Long.toString(commit.before().version()));
     args.add(Long.toString(commit.lastVersion()));
@@ -93,30 +112,74 @@ public class RedisContextStore implements ContextStore {
     args.add(idempotency == null ? "" : write(StoredAnswer.done(idempotency)));
     args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));
     args.add(Integer.toString(changeJson.size()));
-    args.add(Integer.toString(commit.linked().size()));
-    args.add(Integer.toString(commit.teamEntries().size()));
-    args.add(key.customerId());
     args.add(runId);
     args.add(write(new OutboxEntry(key.tenant(), key.customerId(), changeJson, ChangeJournal.Entry.of(key, commit, false).linked(),
-        snapshot ? contextJson : null)));
-    args.add(commit.adoptIdentitiesFrom() == null ? "" : commit.adoptIdentitiesFrom());
+        snapshot ? contextJson : null, followUp.json())));
     for (int i = 0; i < changeJson.size(); i++) {
       args.add(Long.toString(commit.changes().get(i).version()));
       args.add(changeJson.get(i));
     }
-    for (Commit.TeamEntry e : commit.teamEntries()) {
-      keys.add(RedisKeys.teamSeq(key.tenant(), e.team()));
-      keys.add(RedisKeys.teamLog(key.tenant(), e.team()));
-      keys.add(RedisKeys.teamBoard(key.tenant(), e.team()));
+    return claims.claim(identityKeys, key.customerId(), commit.adoptIdentitiesFrom())
+        .onFailure(IdentityClaims.Taken.class).transform(t -> {
+          IdentityClaims.Taken taken = (IdentityClaims.Taken) t;
+          Items.Identity identity = commit.linked().get(taken.index);
+          return IdentityClaims.refusal(identity.type(), identity.value(), taken.holder);
+        })
+        .chain(claimed -> {
+      // the outbox item id names the bucket's stream (RedisJournalOutbox)
+      Uni<String> committed = scripts.run(RedisScripts.COMMIT, keys, args).map(r -> RedisKeys.bucket(key) + "/" + outcome(r));
+      if (claimed.isEmpty()) return committed;
+      return committed.onFailure().call(() -> claims.settle(claimed, key.customerId(), IdentityClaims.Settle.RELEASE)
+          .onFailure().recoverWithNull()); // a claim not given back expires on its own
+    }).chain(outboxId -> settle(followUp).replaceWith(new Committed(outboxId, true))
+        .onFailure().recoverWithItem(e -> {
+          Log.warnf("commit settled later by the journal relay tenant=%s customer=%s: %s", key.tenant(), key.customerId(), e.getMessage());
+          return new Committed(outboxId, false);
+        }));
+  }
+
+  private static List<String> identityKeys(CustomerKey key, Commit commit) {
+    return commit.linked().stream().map(i -> RedisKeys.identity(key.tenant(), i.type(), i.value())).toList();
+  }
+
+  /** What the commit leaves to settle outside the customer's slot. */
+  FollowUp followUp(CustomerKey key, Commit commit) {
+    return new FollowUp(write(new Settlement(key.tenant(), key.customerId(), identityKeys(key, commit), teamEntries(key, commit))));
+  }
+
+  /** The commit's hand-offs, each with what team-apply.lua needs to put it on its team's feed exactly once. */
+  private List<TeamDelivery> teamEntries(CustomerKey key, Commit commit) {
+    List<TeamDelivery> out = new ArrayList<>();
+    for (int i = 0; i < commit.teamEntries().size(); i++) {
+      Commit.TeamEntry e = commit.teamEntries().get(i);
       String handoffId = (String) e.change().data().get("handoffId");
       TeamBoard.Item item = TeamBoard.item(commit.after(), handoffId);
-      args.add(RedisKeys.channel(Topic.team(key.tenant(), e.team())));
       // the script numbers the frame: it gets the encoded frame split around its seq
-      args.addAll(frames.teamFrameAroundSeq(new ServerFrame.Handoff(e.team(), Long.MIN_VALUE, key.customerId(), e.change().staffView(), e.item())));
-      args.add(key.customerId() + "/" + handoffId);
-      args.add(item == null ? "" : write(item));
+      List<String> frame = frames.teamFrameAroundSeq(new ServerFrame.Handoff(e.team(), Long.MIN_VALUE, key.customerId(), e.change().staffView(), e.item()));
+      out.add(new TeamDelivery(e.team(), key.customerId() + "@" + e.change().version() + "#" + i, frame.get(0), frame.get(1),
+          key.customerId() + "/" + handoffId, item == null ? "" : write(item), e.change().version()));
     }
-    return scripts.run(RedisScripts.COMMIT, keys, args).map(r -> outcome(r, commit));
+    return out;
+  }
+
+  @Override
+  public Uni<Void> settle(FollowUp followUp) {
+    Settlement s = read(followUp.json(), Settlement.class);
+    Uni<Void> identities = claims.settle(s.identityKeys(), s.customerId(), IdentityClaims.Settle.CONFIRM);
+    Uni<Void> all = identities;
+    for (TeamDelivery d : s.team()) all = all.chain(() -> deliver(s.tenant(), d)); // in commit order
+    return all;
+  }
+
+  private Uni<Void> deliver(String tenant, TeamDelivery d) {
+    long now = System.currentTimeMillis();
+    return scripts.run(RedisScripts.TEAM_APPLY,
+        List.of(RedisKeys.teamSeq(tenant, d.team()), RedisKeys.teamLog(tenant, d.team()), RedisKeys.teamBoard(tenant, d.team()),
+            RedisKeys.teamBoardVersions(tenant, d.team()), RedisKeys.teamApplied(tenant, d.team())),
+        List.of(d.entryId(), RedisKeys.channel(Topic.team(tenant, d.team())), d.frameHead(), d.frameTail(), d.boardField(), d.boardItem(),
+            Long.toString(d.version()), Integer.toString(config.redis().logWindow()), Long.toString(now),
+            Long.toString(TEAM_DEDUPE.toMillis())))
+        .replaceWithVoid();
   }
 
   /**
@@ -145,7 +208,7 @@ public class RedisContextStore implements ContextStore {
     }
   }
 
-  private String outcome(Response r, Commit commit) {
+  private String outcome(Response r) {
     String status = r.get(0).toString();
     switch (status) {
       case "ok":
@@ -154,11 +217,6 @@ public class RedisContextStore implements ContextStore {
         throw new VersionMoved(r.get(1).toLong());
       case "verify":
         throw new Unverified();
-      case "identity_taken":
-        var identity = commit.linked().get(r.get(1).toInteger() - 1);
-        String holder = r.get(2).toString();
-        throw new Refusal(Reason.IDENTITY_TAKEN, "the " + identity.type() + " " + identity.value() + " is already linked to customer "
-            + holder + "; link it with \"merge\": true to merge that customer into this one", java.util.Map.of("customerId", holder));
       default:
         throw new IllegalStateException("commit.lua answered " + status);
     }
@@ -175,15 +233,20 @@ public class RedisContextStore implements ContextStore {
 
   @Override
   public Uni<Void> erase(CustomerKey key, CustomerContext context) {
-    List<String> keys = new ArrayList<>(List.of(RedisKeys.context(key), RedisKeys.log(key)));
-    context.identities().forEach(i -> keys.add(RedisKeys.identity(key.tenant(), i.type(), i.value())));
-    context.handoffs().values().stream().map(Items.Handoff::toTeam).distinct().forEach(team -> {
-      keys.add(RedisKeys.teamBoard(key.tenant(), team));
-      keys.add(RedisKeys.teamLog(key.tenant(), team));
-    });
-    List<String> args = List.of(RedisKeys.channel(Topic.customer(key)), Integer.toString(context.identities().size()),
-        key.customerId() + "/", "\"customerId\":" + write(key.customerId()));
-    return scripts.run(RedisScripts.ERASE, keys, args)
+    List<String> identityKeys = context.identities().stream().map(i -> RedisKeys.identity(key.tenant(), i.type(), i.value())).toList();
+    List<String> teams = context.handoffs().values().stream().map(Items.Handoff::toTeam).distinct().toList();
+    List<String> teamArgs = List.of(key.customerId() + "/", "\"customerId\":" + write(key.customerId()));
+    // Slot by slot: the customer's own keys first (its subscribers hear it at once), then identities and team feeds.
+    Uni<Void> teamFeeds = Uni.createFrom().voidItem();
+    for (String team : teams) {
+      teamFeeds = teamFeeds.chain(() -> scripts.run(RedisScripts.ERASE_TEAM,
+          List.of(RedisKeys.teamBoard(key.tenant(), team), RedisKeys.teamBoardVersions(key.tenant(), team), RedisKeys.teamLog(key.tenant(), team)),
+          teamArgs).replaceWithVoid());
+    }
+    Uni<Void> afterCustomer = teamFeeds;
+    return scripts.run(RedisScripts.ERASE, List.of(RedisKeys.context(key), RedisKeys.log(key)), List.of(RedisKeys.channel(Topic.customer(key))))
+        .chain(() -> claims.erase(identityKeys, key.customerId()))
+        .chain(() -> afterCustomer)
         .chain(() -> idempotencyKeys(key, "0"))
         .chain(() -> redis.execute("ZREM", RedisKeys.due(key), RedisKeys.dueMember(key)))
         .replaceWithVoid();
@@ -202,11 +265,21 @@ public class RedisContextStore implements ContextStore {
 
   @Override
   public Uni<Optional<String>> resolve(String tenant, String type, String value) {
-    return redis.execute("GET", RedisKeys.identity(tenant, type, value)).map(r -> Optional.ofNullable(r).map(Response::toString));
+    return claims.holder(RedisKeys.identity(tenant, type, value));
   }
 
   /** One commit waiting in the journal outbox: the change records as pushed, linked identities, a snapshot when due. */
-  public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot) {}
+  public record OutboxEntry(String tenant, String customerId, List<String> changes, List<ChangeJournal.Identity> linked, String snapshot,
+      String followUp) {}
+
+  /** What a commit leaves to settle outside its customer's slot (the JSON of a {@link FollowUp}). */
+  record Settlement(String tenant, String customerId, List<String> identityKeys, List<TeamDelivery> team) {}
+
+  /** One hand-off change for its team's feed: the frame split around the seq the team's script gives it. */
+  record TeamDelivery(String team, String entryId, String frameHead, String frameTail, String boardField, String boardItem, long version) {}
+
+  /** How long a team remembers the hand-off changes it took, so the relay's redo of a settled commit changes nothing. */
+  private static final java.time.Duration TEAM_DEDUPE = java.time.Duration.ofHours(24);
 
   /** An idempotency record as stored: the request's fingerprint, and the answer once there is one. */
   public record StoredAnswer(String fp, String state, Integer status, String body, String customerBody) {

@@ -95,7 +95,8 @@ public class RedisJournalOutbox implements JournalOutbox {
       OutboxEntry e = codec.read(m.payload().get("e"), OutboxEntry.class);
       List<Change> changes = e.changes().stream().map(c -> codec.read(c, Change.class)).toList();
       CustomerContext snap = e.snapshot() == null ? null : codec.read(e.snapshot(), CustomerContext.class);
-      out.add(new Item(bucket + "/" + m.id(), new ChangeJournal.Entry(new CustomerKey(e.tenant(), e.customerId()), changes, e.linked(), snap)));
+      out.add(new Item(bucket + "/" + m.id(), new ChangeJournal.Entry(new CustomerKey(e.tenant(), e.customerId()), changes, e.linked(), snap),
+          e.followUp() == null ? null : new io.omnicontext.port.ContextStore.FollowUp(e.followUp())));
     }
     return out;
   }

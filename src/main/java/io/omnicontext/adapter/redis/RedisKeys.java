@@ -67,6 +67,10 @@ public final class RedisKeys {
   public static String teamSeq(String tenant, String team) { return teamTag(tenant, team) + ":seq"; }
   public static String teamLog(String tenant, String team) { return teamTag(tenant, team) + ":log"; }
   public static String teamBoard(String tenant, String team) { return teamTag(tenant, team) + ":board"; }
+  /** The customer version each board field was last written at, so a late settlement cannot undo a newer one. */
+  public static String teamBoardVersions(String tenant, String team) { return teamTag(tenant, team) + ":boardv"; }
+  /** Hand-off changes a team's feed took (zset by epoch ms), so each goes out exactly once however often it is settled. */
+  public static String teamApplied(String tenant, String team) { return teamTag(tenant, team) + ":applied"; }
 
   public static String channel(Topic t) { return t.team() ? teamTag(t.tenant(), t.name()) : tag(t.customerKey()); }
 

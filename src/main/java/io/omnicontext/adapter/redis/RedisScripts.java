@@ -26,6 +26,10 @@ public class RedisScripts {
   public static final String LOAD = "load";
   public static final String SEED = "seed";
   public static final String ERASE = "erase";
+  public static final String ERASE_TEAM = "erase-team";
+  public static final String IDENTITY_CLAIM = "identity-claim";
+  public static final String IDENTITY_SETTLE = "identity-settle";
+  public static final String TEAM_APPLY = "team-apply";
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -33,7 +37,7 @@ public class RedisScripts {
 
   public RedisScripts(ReactiveRedisDataSource redis, RedisTopology topology) {
     this.redis = redis;
-    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE)) {
+    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, ERASE_TEAM, IDENTITY_CLAIM, IDENTITY_SETTLE, TEAM_APPLY)) {
       // The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs SPUBLISH.
       String body = topology.shardedPubSub() ? read(name).replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : read(name);
       bodies.put(name, body);

@@ -16,6 +16,7 @@ import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.ContextStore;
 import io.omnicontext.port.ContextStore.Loaded;
+import io.omnicontext.port.TeamFeed;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ class RedisContextStoreTests {
   private static final Actor AGENT = new Actor("agent-1", "voice");
 
   @Inject RedisContextStore store;
+  @Inject RedisTeamFeed teams;
+  @Inject RedisJournalOutbox outbox;
+  @Inject io.quarkus.redis.datasource.ReactiveRedisDataSource redis;
 
   private final CustomerKey key = new CustomerKey("t-" + UUID.randomUUID().toString().substring(0, 8), "c-1");
 
@@ -53,7 +57,12 @@ class RedisContextStoreTests {
     Loaded empty = loaded();
     assertEquals(0, empty.context().version());
     assertFalse(empty.verified(), "an unknown customer is not checked against the journal yet");
-    await(store.commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
+    ContextStore.Committed committed = await(store.commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
+    assertTrue(committed.settled());
+    await(outbox.ack(List.of(committed.outboxId()))); // the writer's ack in journal durability takes the id as answered
+    String[] id = committed.outboxId().split("/", 2);
+    assertEquals(Integer.toString(RedisKeys.bucket(key)), id[0], "the entry is in the customer's bucket");
+    assertEquals(0, await(redis.execute("XRANGE", RedisKeys.outbox(key), id[1], id[1])).size(), "acknowledged entries leave the outbox");
 
     Loaded after = loaded();
     assertEquals(1, after.context().version());
@@ -95,6 +104,40 @@ class RedisContextStoreTests {
     assertEquals(Reason.IDENTITY_TAKEN, r.reason());
     assertEquals("c-1", r.extra().get("customerId"));
     assertEquals("c-1", await(store.resolve(key.tenant(), "email", email)).orElseThrow());
+  }
+
+  @Test
+  void a_hand_off_reaches_its_team_feed_once_however_often_its_commit_is_settled() {
+    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
+    Loaded start = loaded();
+    Commit handoff = commitOf(start.context(), Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-sofa",
+        "fromChannel", "chat", "toTeam", team, "dueBy", Instant.now().plusSeconds(3600).toString(), "note", "Green sofa"));
+    await(store.commit(key, handoff, null, start.runId(), false));
+    await(store.settle(store.followUp(key, handoff))); // the journal relay's redo
+    await(store.settle(store.followUp(key, handoff)));
+
+    TeamFeed.Board board = await(teams.board(key.tenant(), team));
+    assertEquals(1, board.seq(), "one hand-off change, one seq");
+    assertEquals(1, board.waitingJson().size());
+    TeamFeed.Frames frames = await(teams.after(key.tenant(), team, 0));
+    assertEquals(List.of(1L), frames.seqs());
+    assertTrue(frames.complete());
+  }
+
+  @Test
+  void a_late_settlement_of_an_older_version_does_not_undo_the_board_of_a_newer_one() {
+    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
+    Loaded start = loaded();
+    Commit created = commitOf(start.context(), Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-sofa",
+        "fromChannel", "chat", "toTeam", team, "dueBy", Instant.now().plusSeconds(3600).toString(), "note", "Green sofa"));
+    await(store.commit(key, created, null, start.runId(), false));
+    Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
+        new Actor("tablet-1", "store"), Instant.now());
+    await(store.commit(key, accepted, null, start.runId(), false));
+    String afterAccept = await(teams.board(key.tenant(), team)).waitingJson().toString();
+    await(redis.execute("DEL", RedisKeys.teamApplied(key.tenant(), team))); // as if the created change's settlement came again, late
+    await(store.settle(store.followUp(key, created)));
+    assertEquals(afterAccept, await(teams.board(key.tenant(), team)).waitingJson().toString(), "the board keeps what the later version says");
   }
 
   @Test
