@@ -4,6 +4,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN=$ROOT/target/run                                   # pids, logs, the generated JWT secret
 JAR=$ROOT/target/quarkus-app/quarkus-run.jar
 REDIS_PORT=${REDIS_PORT:-56379}; PG_PORT=${PG_PORT:-55432}
+REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-54001 54002 54003 54004 54005 54006}  # bin/infra's local Redis Cluster (3x2)
 DB_USER=omnicontext; DB_PASS=omnicontext
 
 say() { echo "${0##*/}: $*"; }

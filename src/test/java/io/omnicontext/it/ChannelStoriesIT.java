@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The stories this product exists for, end to end: real processes, real Redis, real WebSocket clients. */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class ChannelStoriesIT {
+class ChannelStoriesIT implements Topology {
   private final String tenant = Tokens.newTenant();
   private final String customer = Tokens.newId("c");
 
@@ -31,9 +31,9 @@ class ChannelStoriesIT {
 
   @Test
   void an_email_offer_is_seen_at_once_by_voice_and_store_and_is_redeemed_exactly_once() {
-    Client email = as(Nodes.one(), "integration", "email");
-    Client voice = as(Nodes.one(), "agent", "voice");
-    Client store = as(Nodes.two(), "agent", "store");
+    Client email = as(one(), "integration", "email");
+    Client voice = as(one(), "agent", "voice");
+    Client store = as(two(), "agent", "store");
     try (var voiceScreen = voice.stream(); var storeTablet = store.stream()) {
       voiceScreen.subscribe(customer);
       storeTablet.subscribe(customer);
@@ -60,9 +60,9 @@ class ChannelStoriesIT {
 
   @Test
   void a_rescheduled_appointment_reaches_the_back_office_and_the_mobile_app_version_by_version() {
-    Client voice = as(Nodes.one(), "agent", "voice");
-    Client backOffice = as(Nodes.two(), "integration", "system");
-    Client mobile = as(Nodes.three(), "customer", "mobile");
+    Client voice = as(one(), "agent", "voice");
+    Client backOffice = as(two(), "integration", "system");
+    Client mobile = as(three(), "customer", "mobile");
     String first = in(48), second = in(72), third = in(96);
     voice.commit(customer, List.of(Map.of("op", "appointment.schedule", "appointmentId", "a-transfer", "kind", "service-transfer", "at", first)));
     try (var transfers = backOffice.stream(); var app = mobile.stream()) {
@@ -83,8 +83,8 @@ class ChannelStoriesIT {
 
   @Test
   void a_reservation_held_in_chat_is_seen_by_the_store_and_concurrent_fulfil_and_release_leave_one_winner() {
-    Client chat = as(Nodes.one(), "agent", "chat");
-    Client store = as(Nodes.two(), "agent", "store");
+    Client chat = as(one(), "agent", "chat");
+    Client store = as(two(), "agent", "store");
     try (var tablet = store.stream()) {
       tablet.subscribe(customer);
       chat.commit(customer, List.of(Map.of("op", "reservation.hold", "reservationId", "r-sofa", "sku", "SOFA-GREEN", "storeId", "branch-S", "until", in(48))));
@@ -115,9 +115,9 @@ class ChannelStoriesIT {
 
   @Test
   void a_browser_event_source_with_access_token_receives_the_changes_with_their_versions_as_ids() throws Exception {
-    Client agent = as(Nodes.two(), "agent", "web");
+    Client agent = as(two(), "agent", "web");
     agent.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
-    var uri = Nodes.two().base().resolve("/v1/customers/" + customer + "/events?after=0&access_token=" + agent.token);
+    var uri = two().base().resolve("/v1/customers/" + customer + "/events?after=0&access_token=" + agent.token);
     var lines = java.net.http.HttpClient.newHttpClient()
         .send(java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
     assertEquals(200, lines.statusCode());
@@ -129,9 +129,9 @@ class ChannelStoriesIT {
 
   @Test
   void two_processes_deliver_every_change_once_and_in_order_to_subscribers_on_either() {
-    Client writer = as(Nodes.one(), "integration", "system");
+    Client writer = as(one(), "integration", "system");
     writer.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
-    try (var onOne = as(Nodes.one(), "agent", "web").stream(); var onTwo = as(Nodes.two(), "agent", "voice").stream()) {
+    try (var onOne = as(one(), "agent", "web").stream(); var onTwo = as(two(), "agent", "voice").stream()) {
       onOne.subscribe(customer);
       onTwo.subscribe(customer);
       List<CompletableFuture<JsonNode>> writes = IntStream.range(0, 20)

@@ -206,7 +206,14 @@ final class Client {
       return null;
     }
 
-    /** "code reason" once the server closed the connection, else null. */
+    /** The connection dropped without a close frame (its node died): as the browser's 1006. */
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed = "1006 " + error;
+      synchronized (this) { notifyAll(); }
+    }
+
+    /** "code reason" once the server closed the connection (1006 if it dropped), else null. */
     String closedWith() { return closed; }
 
     /** Sends a frame; returns its id. */

@@ -3,6 +3,7 @@ package io.omnicontext.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -14,18 +15,20 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The durability promise, tested against the real servers: a node killed with -9, PostgreSQL stopped,
- * Redis wiped, Redis killed with -9, the pub/sub connection killed, a retry after the first node died.
+ * The durability promise, tested against the real servers: a node killed with -9 (under writes; with screens
+ * open, which resume elsewhere), PostgreSQL stopped, Redis wiped, Redis killed with -9, the pub/sub connection
+ * killed, a retry after the first node died. ClusterFaultsIT runs them on the Redis Cluster too.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class FaultsIT {
-  private static final Duration CATCH_UP = Duration.ofSeconds(60);
+class FaultsIT implements Topology {
+  static final Duration CATCH_UP = Duration.ofSeconds(60);
   private final String tenant = Tokens.newTenant();
   private final String customer = Tokens.newId("c");
 
@@ -33,15 +36,15 @@ class FaultsIT {
     return new Client(node, Tokens.mint(tenant, role, role + "-" + channel, channel, null));
   }
 
-  private static Map<String, Object> set(String key, Object value) { return Map.of("op", "profile.set", "fields", Map.of(key, value)); }
+  static Map<String, Object> set(String key, Object value) { return Map.of("op", "profile.set", "fields", Map.of(key, value)); }
 
-  private static List<Long> oneTo(long n) { return LongStream.rangeClosed(1, n).boxed().toList(); }
+  static List<Long> oneTo(long n) { return LongStream.rangeClosed(1, n).boxed().toList(); }
 
   private static List<Long> versions(List<JsonNode> changes) { return changes.stream().map(c -> c.path("version").asLong()).toList(); }
 
   @Test
   void a_node_killed_during_writes_loses_no_acknowledged_write_and_duplicates_nothing() {
-    Nodes.Node victim = Nodes.startExtra("victim", Map.of());
+    Nodes.Node victim = extra("victim", Map.of());
     Client writer = as(victim, "integration", "system");
     Map<Long, String> acknowledged = new ConcurrentHashMap<>();
     AtomicBoolean dead = new AtomicBoolean();
@@ -64,7 +67,7 @@ class FaultsIT {
     dead.set(true);
     writers.forEach(CompletableFuture::join);
 
-    Client reader = as(Nodes.one(), "agent", "voice");
+    Client reader = as(one(), "agent", "voice");
     List<JsonNode> history = reader.history(customer);
     long top = history.size();
     assertEquals(oneTo(top), versions(history), "one gap-free version line");
@@ -78,24 +81,81 @@ class FaultsIT {
   }
 
   @Test
+  void a_node_killed_with_screens_open_lets_them_resume_on_the_other_nodes_with_nothing_lost_or_doubled() throws Exception {
+    Nodes.Node victim = extra("screens-die", Map.of());
+    String token = Tokens.mint(tenant, "agent", "agent-1", "voice", null);
+    Client writer = as(one(), "integration", "system");
+    writer.commit(customer, List.of(set("n", 0)));
+    List<Client.Stream> screens = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Client.Stream s = new Client(victim, token).stream();
+      s.subscribe(customer);
+      screens.add(s);
+    }
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicLong lastAcknowledged = new AtomicLong(1);
+    // Paced and capped below the Redis log window (1000 changes), as in DrainIT: every resume is then a replay.
+    Thread writes = new Thread(() -> {
+      for (int i = 1; writing.get() && i < 900; i++) {
+        Client.Answer a = writer.post(customer, List.of(set("n", i)));
+        if (a.status() == 200) lastAcknowledged.set(a.body().path("version").asLong());
+        pause(Duration.ofMillis(5));
+      }
+    });
+    writes.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> lastAcknowledged.get() >= 5);
+    victim.process().destroyForcibly(); // SIGKILL: no close frame for its screens
+    assertTrue(victim.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the victim is dead");
+
+    List<Client.Stream> resumed = new ArrayList<>();
+    for (int i = 0; i < screens.size(); i++) {
+      List<Long> seen = screens.get(i).versions(customer);
+      Client.Stream again = new Client(i % 2 == 0 ? one() : two(), token).stream();
+      again.send(Map.of("type", "subscribe", "customerId", customer, "after", seen.isEmpty() ? 1 : seen.get(seen.size() - 1)));
+      resumed.add(again);
+    }
+    writing.set(false);
+    writes.join(30_000);
+    long last = lastAcknowledged.get();
+    for (int i = 0; i < screens.size(); i++) {
+      Client.Stream again = resumed.get(i);
+      again.await(f -> f.path("type").asText().equals("change") && f.path("version").asLong() == last, "v" + last + " after the resume",
+          Duration.ofSeconds(15));
+      assertTrue(again.frames.stream().noneMatch(f -> f.path("type").asText().equals("snapshot")), "screen " + i + ": a replay, not a snapshot");
+      List<Long> all = new ArrayList<>(screens.get(i).versions(customer));
+      all.addAll(again.versions(customer));
+      assertEquals(oneTo(last).subList(1, (int) last), all, "screen " + i + ": every change from v2 to v" + last + " once, in order, across the kill");
+      again.close();
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void postgres_stopped_under_writes_keeps_redis_mode_writes_flowing_and_the_journal_catches_up_exactly_once() {
-    Nodes.Node fast = Nodes.startExtra("redis-mode", Map.of("OMNICONTEXT_JOURNAL_DURABILITY", "redis"));
+    Nodes.Node fast = extra("redis-mode", Map.of("OMNICONTEXT_JOURNAL_DURABILITY", "redis"));
     Client writer = as(fast, "integration", "system");
     writer.commit(customer, List.of(set("before", true)));
-    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+    try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
       Infra.stopPostgres();
       try {
         for (int i = 0; i < 10; i++) writer.commit(customer, List.of(set("during", i)));
         watcher.await(f -> f.path("version").asLong() == 11 && f.path("type").asText().equals("change"), "v11 pushed while PostgreSQL is down");
-        Client.Answer journalMode = as(Nodes.one(), "integration", "system").post(customer, List.of(set("journal-mode", true)));
+        Client.Answer journalMode = as(one(), "integration", "system").post(customer, List.of(set("journal-mode", true)));
         assertEquals(503, journalMode.status(), "`journal` durability cannot acknowledge without PostgreSQL: " + journalMode.body());
         assertEquals("unavailable", journalMode.body().path("code").asText());
         await().atMost(Duration.ofSeconds(10)).until(() -> {
           JsonNode journal = journalCheck(fast);
           return "down".equals(journal.path("postgres").asText()) && journal.path("lag").asLong() > 0;
         });
-        assertEquals(503, Client.status(Nodes.one().base().resolve("/q/health/ready")), "a journal-mode node is not ready without PostgreSQL");
+        assertEquals(503, Client.status(one().base().resolve("/q/health/ready")), "a journal-mode node is not ready without PostgreSQL");
         assertEquals(200, Client.status(fast.base().resolve("/q/health/ready")), "a redis-mode node still serves");
       } finally {
         Infra.up();
@@ -108,16 +168,16 @@ class FaultsIT {
 
   @Test
   void a_wiped_redis_gives_contexts_back_from_postgres_and_versions_continue() {
-    Client writer = as(Nodes.one(), "integration", "system");
+    Client writer = as(one(), "integration", "system");
     String email = customer + "@example.com";
     writer.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
         Map.of("op", "offer.issue", "offerId", "o-1", "title", "x", "originChannel", "email", "price", 5,
             "validUntil", Instant.now().plus(1, ChronoUnit.DAYS).toString())));
     for (int i = 0; i < 60; i++) writer.commit(customer, List.of(set("n", i))); // crosses a snapshot (every 50 versions)
     JsonNode before = writer.context(customer);
-    Infra.redisCli("FLUSHALL");
+    wipeRedis();
 
-    Client reader = as(Nodes.two(), "agent", "voice");
+    Client reader = as(two(), "agent", "voice");
     assertEquals(before, reader.context(customer), "the context comes back exactly as it was");
     assertEquals(64, writer.commit(customer, List.of(set("after", "wipe"))).path("version").asLong(), "the next change gets the next version");
     assertEquals(oneTo(64), versions(reader.history(customer)));
@@ -126,9 +186,10 @@ class FaultsIT {
 
   @Test
   void redis_killed_and_restarted_answers_503_meanwhile_and_subscribers_see_no_gap() {
-    Client writer = as(Nodes.one(), "integration", "system");
+    assumeFalse(onCluster(), "one standalone Redis only: on the cluster, ClusterFaultsIT kills a master instead");
+    Client writer = as(one(), "integration", "system");
     writer.commit(customer, List.of(set("a", 1)));
-    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+    try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
       writer.commit(customer, List.of(set("a", 2)));
       Infra.killRedis();
@@ -136,11 +197,11 @@ class FaultsIT {
         Client.Answer during = writer.post(customer, List.of(set("a", 3)));
         assertEquals(503, during.status(), "never 500: " + during.body());
         assertEquals("unavailable", during.body().path("code").asText());
-        assertEquals(503, Client.status(Nodes.one().base().resolve("/q/health/ready")));
+        assertEquals(503, Client.status(one().base().resolve("/q/health/ready")));
       } finally {
         Infra.up();
       }
-      for (var n : List.of(Nodes.one(), Nodes.two())) Nodes.awaitReady(n);
+      for (var n : List.of(one(), two())) Nodes.awaitReady(n);
       long v = writer.commit(customer, List.of(set("a", 4))).path("version").asLong();
       assertEquals(3, v, "acknowledged v1..v2 survive, the refused write took no version");
       watcher.await(f -> f.path("version").asLong() == 3 && f.path("type").asText().equals("change"), "v3 after Redis came back");
@@ -150,11 +211,11 @@ class FaultsIT {
 
   @Test
   void a_killed_pubsub_connection_leaves_subscribers_no_gap() {
-    Client writer = as(Nodes.one(), "integration", "system");
+    Client writer = as(one(), "integration", "system");
     writer.commit(customer, List.of(set("a", 0)));
-    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+    try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
-      Infra.redisCli("CLIENT", "KILL", "TYPE", "pubsub");
+      killPubSubConnections();
       for (int i = 1; i <= 5; i++) writer.commit(customer, List.of(set("a", i)));
       watcher.await(f -> f.path("version").asLong() == 6 && f.path("type").asText().equals("change"), "v6 after the pub/sub connection was killed");
       assertEquals(List.of(2L, 3L, 4L, 5L, 6L), watcher.versions(customer));
@@ -163,7 +224,7 @@ class FaultsIT {
 
   @Test
   void an_idempotent_retry_on_another_node_after_the_first_died_mid_request_commits_once() {
-    Nodes.Node first = Nodes.startExtra("dies-mid-request", Map.of("OMNICONTEXT_REDIS_IDEMPOTENCY_LEASE", "3s"));
+    Nodes.Node first = extra("dies-mid-request", Map.of("OMNICONTEXT_REDIS_IDEMPOTENCY_LEASE", "3s"));
     String key = Tokens.newId("key");
     List<Map<String, Object>> ops = List.of(set("paid", key));
     CompletableFuture.runAsync(() -> {
@@ -174,10 +235,10 @@ class FaultsIT {
       }
     });
     first.process().destroyForcibly();
-    Client retry = as(Nodes.one(), "integration", "system");
+    Client retry = as(one(), "integration", "system");
     Client.Answer a = retry.post(customer, ops, key);
     assertEquals(200, a.status(), a.body().toString());
-    Client.Answer again = retry.on(Nodes.two()).post(customer, ops, key);
+    Client.Answer again = retry.on(two()).post(customer, ops, key);
     assertEquals(a.body(), again.body(), "every retry gets the same answer");
     long commits = retry.history(customer).stream().filter(c -> key.equals(c.path("data").path("fields").path("paid").asText())).count();
     assertEquals(1, commits, "committed once");
@@ -185,18 +246,18 @@ class FaultsIT {
 
   @Test
   void an_erased_customer_is_gone_everywhere_and_its_subscribers_are_told() {
-    Client crm = as(Nodes.one(), "integration", "system");
+    Client crm = as(one(), "integration", "system");
     String email = customer + "@example.com";
     String team = "store:branch-" + Tokens.newId("e");
     crm.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
         Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-1", "fromChannel", "chat",
             "toTeam", team, "dueBy", Instant.now().plus(1, ChronoUnit.DAYS).toString(), "note", "Ada picks up the sofa")));
     await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).size() == 3);
-    try (var watcher = as(Nodes.two(), "agent", "voice").stream()) {
+    try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
-      Client.Answer agent = as(Nodes.one(), "agent", "voice").send("DELETE", "/v1/customers/" + customer);
+      Client.Answer agent = as(one(), "agent", "voice").send("DELETE", "/v1/customers/" + customer);
       assertEquals(403, agent.status(), "agents may not erase");
-      Client.Answer erased = as(Nodes.one(), "supervisor", "web").send("DELETE", "/v1/customers/" + customer);
+      Client.Answer erased = as(one(), "supervisor", "web").send("DELETE", "/v1/customers/" + customer);
       assertEquals(200, erased.status(), erased.body().toString());
       watcher.await(f -> f.path("type").asText().equals("erased"), "the erased frame");
     }
@@ -209,10 +270,10 @@ class FaultsIT {
 
   @Test
   void an_engagement_on_a_node_that_dies_is_ended_within_5_seconds_by_another_node() {
-    Client crm = as(Nodes.one(), "integration", "system");
+    Client crm = as(one(), "integration", "system");
     crm.commit(customer, List.of(set("name", "Ada")));
-    Nodes.Node doomed = Nodes.startExtra("engaged-then-dies", Map.of());
-    try (var watcher = as(Nodes.one(), "supervisor", "web").stream(); var agent = as(doomed, "agent", "store").stream()) {
+    Nodes.Node doomed = extra("engaged-then-dies", Map.of());
+    try (var watcher = as(one(), "supervisor", "web").stream(); var agent = as(doomed, "agent", "store").stream()) {
       watcher.subscribe(customer);
       agent.send(Map.of("type", "engage", "customerId", customer, "channel", "store", "activity", "in-store"));
       JsonNode start = watcher.await(f -> "engagement.start".equals(f.path("op").asText()), "engagement.start");

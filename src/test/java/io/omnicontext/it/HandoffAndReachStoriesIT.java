@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Hand-offs that cannot get lost, team feeds, and contact that follows the customer's wishes (issue 5's stories). */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class HandoffAndReachStoriesIT {
+class HandoffAndReachStoriesIT implements Topology {
   private final String tenant = Tokens.newTenant();
   private final String customer = Tokens.newId("c");
 
@@ -31,8 +31,8 @@ class HandoffAndReachStoriesIT {
 
   @Test
   void lindas_own_number_replaces_her_daughters_at_once_on_either_node_and_withdrawn_consent_refuses() {
-    Client crm = as(Nodes.one(), "integration", "crm", "system");
-    Client sender = as(Nodes.two(), "integration", "marketing", "system");
+    Client crm = as(one(), "integration", "crm", "system");
+    Client sender = as(two(), "integration", "marketing", "system");
     crm.commit(customer, List.of(
         Map.of("op", "profile.set", "fields", Map.of("name", "Linda Okafor", "timezone", "UTC")),
         Map.of("op", "preference.set", "key", "consent.marketing", "value", true),
@@ -45,7 +45,7 @@ class HandoffAndReachStoriesIT {
       live.await(f -> f.path("type").asText().equals("reach") && f.path("to").asText().equals("+15550199"), "the current reach answer");
 
       crm.commit(customer, List.of(Map.of("op", "preference.set", "key", "notifications.sms.to", "value", "+15550100")));
-      for (Client node : List.of(sender, sender.on(Nodes.one()))) {
+      for (Client node : List.of(sender, sender.on(one()))) {
         JsonNode reach = node.get(path).body();
         assertTrue(reach.path("allowed").asBoolean(), reach.toString());
         assertEquals("+15550100", reach.path("to").asText(), "the very next answer is Linda's own number");
@@ -66,9 +66,9 @@ class HandoffAndReachStoriesIT {
   @Test
   void a_chat_hand_off_reaches_the_store_tablet_on_the_other_node_and_is_accepted_once() {
     String team = "store:branch-" + Tokens.newId("x");
-    Client chat = as(Nodes.one(), "agent", "chat-agent", "chat");
-    Client tablet = as(Nodes.two(), "agent", "tablet-x", "store");
-    Client colleague = as(Nodes.one(), "agent", "tablet-y", "store");
+    Client chat = as(one(), "agent", "chat-agent", "chat");
+    Client tablet = as(two(), "agent", "tablet-x", "store");
+    Client colleague = as(one(), "agent", "tablet-y", "store");
     try (var feed = tablet.stream()) {
       feed.subscribeTeam(team);
       chat.commit(customer, List.of(
@@ -93,8 +93,8 @@ class HandoffAndReachStoriesIT {
   @Test
   void an_unaccepted_transfer_becomes_overdue_exactly_once_with_three_nodes_and_the_supervisor_feed_shows_it() {
     String team = "backoffice:transfers-" + Tokens.newId("t");
-    Client voice = as(Nodes.one(), "agent", "voice-agent", "voice");
-    Client supervisor = new Client(Nodes.three(), Tokens.mint(tenant, "supervisor", "sup-1", "web", null));
+    Client voice = as(one(), "agent", "voice-agent", "voice");
+    Client supervisor = new Client(three(), Tokens.mint(tenant, "supervisor", "sup-1", "web", null));
     try (var feed = supervisor.stream()) {
       feed.subscribeTeam(team);
       voice.commit(customer, List.of(handoff("h-transfer", team, Instant.now().plusSeconds(1).toString())));

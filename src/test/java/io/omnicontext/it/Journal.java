@@ -27,6 +27,22 @@ final class Journal {
     }
   }
 
+  /** The journaled changes of a customer (the change JSON by version, in order). */
+  static java.util.SortedMap<Long, com.fasterxml.jackson.databind.JsonNode> changes(String tenant, String customerId) {
+    try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");
+        var q = c.prepareStatement("select version, change_json from change_journal where tenant = ? and customer_id = ? order by version")) {
+      q.setString(1, tenant);
+      q.setString(2, customerId);
+      java.util.SortedMap<Long, com.fasterxml.jackson.databind.JsonNode> out = new java.util.TreeMap<>();
+      try (var rs = q.executeQuery()) {
+        while (rs.next()) out.put(rs.getLong(1), Client.JSON.readTree(rs.getString(2)));
+      }
+      return out;
+    } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("journal query failed: " + e.getMessage(), e);
+    }
+  }
+
   /** How many erasure audit rows exist for the tenant, and whether any of them holds the customer id in clear. */
   static long erasures(String tenant, String customerId) {
     try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");

@@ -18,14 +18,22 @@ import java.util.List;
 /**
  * Three server processes of the packaged jar on one Redis (started by bin/test), shared by every IT
  * of the run: "several processes pointed at the same Redis are one service". Each IT works on its own
- * random tenant, so nothing needs cleaning and test order does not matter.
+ * random tenant, so nothing needs cleaning and test order does not matter. {@link #cluster()} gives three
+ * more on the local Redis Cluster, for the Cluster*IT classes.
  */
 final class Nodes {
   static final String SECRET = env("OMNICONTEXT_JWT_SECRET", "omnicontext-test-secret-0123456789abcdef");
   static final String REDIS = "redis://127.0.0.1:" + env("REDIS_PORT", "56379") + "/2";
   static final String POSTGRES = "postgresql://127.0.0.1:" + env("PG_PORT", "55432") + "/omnicontext_test";
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  /** Seeds of the local Redis Cluster (bin/infra, REDIS_CLUSTER_PORTS): all six, so any one of them alive is enough. */
+  static final String CLUSTER_HOSTS = Infra.CLUSTER_PORTS.stream().map(p -> "redis://127.0.0.1:" + p)
+      .collect(java.util.stream.Collectors.joining(","));
+  /** A node on the cluster (only db 0 there), acknowledging writes once PostgreSQL has them (the default, said aloud). */
+  private static final java.util.Map<String, String> ON_CLUSTER = java.util.Map.of("QUARKUS_REDIS_CLIENT_TYPE", "cluster",
+      "QUARKUS_REDIS_HOSTS", CLUSTER_HOSTS, "OMNICONTEXT_JOURNAL_DURABILITY", "journal");
   private static List<Node> started;
+  private static List<Node> onCluster;
   private static final java.util.Map<String, String> RELAXED_LIMITS = java.util.Map.of(
       "OMNICONTEXT_LIMITS_WS_MESSAGES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_WS_MESSAGE_BURST", "100000",
       "OMNICONTEXT_LIMITS_WS_TOKEN_MESSAGES_PER_SECOND", "100000", "OMNICONTEXT_LIMITS_WS_TOKEN_MESSAGE_BURST", "100000",
@@ -49,6 +57,18 @@ final class Nodes {
     return started;
   }
 
+  /** Three nodes on the local Redis Cluster instead, started once per test JVM (by the first Cluster*IT) and stopped when it exits. */
+  static synchronized List<Node> cluster() {
+    if (onCluster == null) {
+      List<Node> nodes = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) nodes.add(start("cluster-node" + i, ON_CLUSTER));
+      for (Node n : nodes) awaitReady(n);
+      onCluster = List.copyOf(nodes);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> onCluster.forEach(n -> n.process().destroy())));
+    }
+    return onCluster;
+  }
+
   static Node one() { return all().get(0); }
   static Node two() { return all().get(1); }
   static Node three() { return all().get(2); }
@@ -58,6 +78,13 @@ final class Nodes {
     Node n = start(name, env);
     awaitReady(n);
     return n;
+  }
+
+  /** {@link #startExtra} on the cluster. */
+  static Node startExtraOnCluster(String name, java.util.Map<String, String> env) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(ON_CLUSTER);
+    all.putAll(env);
+    return startExtra("cluster-" + name, all);
   }
 
   private static Node start(String name) { return start(name, java.util.Map.of()); }
