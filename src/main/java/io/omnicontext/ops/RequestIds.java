@@ -10,14 +10,17 @@ import org.jboss.logging.MDC;
 
 /**
  * A correlation id per request: the caller's `X-Request-Id` when it is a safe token, else a new one. It is
- * echoed in the response header, written by the access log (`%{d,requestId}`) and put in the log MDC, so
- * every line logged for the request (JSON logs: `mdc.requestId`) carries it. Runs first, on every route.
+ * echoed in the response header, written by the access log (`%{d,requestId}`), put in the log MDC, so
+ * every line logged for the request (JSON logs: `mdc.requestId`) carries it, in problem bodies, and on the
+ * request's span (`omnicontext.request.id`) when tracing is on. Runs first, on every route.
  */
 @ApplicationScoped
 public class RequestIds {
   public static final String HEADER = "X-Request-Id";
   /** The routing-context data key and the MDC key. */
   public static final String KEY = "requestId";
+  /** The attribute of the request's span that carries the id. */
+  static final io.opentelemetry.api.common.AttributeKey<String> SPAN_ATTRIBUTE = io.opentelemetry.api.common.AttributeKey.stringKey("omnicontext.request.id");
   /** Letters, digits and `._:-` only, at most 128: nothing that could forge a log line or a header. */
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -30,6 +33,8 @@ public class RequestIds {
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     MDC.put(KEY, id);
+    // the same id on the request's trace (a no-op while tracing is off), so log line, problem body and trace meet
+    io.opentelemetry.api.trace.Span.current().setAttribute(SPAN_ATTRIBUTE, id);
     ctx.next();
   }
 

@@ -86,6 +86,8 @@ class TracingIT {
         .filter(s -> s.name().startsWith("POST") && "/v1/customers/{customerId}/changes".equals(s.attributes().get("http.route")))
         .findFirst().orElseThrow(() -> new AssertionError("no REST span of POST changes:" + all));
     String trace = rest.traceId();
+    assertTrue(rest.attributes().get("omnicontext.request.id") instanceof String id && id.matches("[A-Za-z0-9._:-]{1,128}"),
+        "the REST span carries the request's correlation id: " + rest.attributes());
     OtlpReceiver.Span write = named(spans, "omnicontext.write", trace).orElseThrow(() -> new AssertionError("write not in the REST trace:" + all));
     OtlpReceiver.Span commit = named(spans, "omnicontext.commit", trace).orElseThrow(() -> new AssertionError("commit not in the REST trace:" + all));
     OtlpReceiver.Span redis = named(spans, "omnicontext.redis.commit", trace).orElseThrow(() -> new AssertionError("Redis commit not in the trace:" + all));
