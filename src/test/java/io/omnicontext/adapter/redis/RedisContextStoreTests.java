@@ -48,6 +48,11 @@ class RedisContextStoreTests {
     return ContextRules.commit(from, OpParser.parse(List.of(op)), AGENT, Instant.now());
   }
 
+  private static Map<String, Object> handoffTo(String team) {
+    return Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-sofa", "fromChannel", "chat",
+        "toTeam", team, "dueBy", Instant.now().plusSeconds(3600).toString(), "note", "Green sofa");
+  }
+
   private static Map<String, Object> set(String k, Object v) { return Map.of("op", "profile.set", "fields", Map.of(k, v)); }
 
   private Loaded loaded() { return await(store.load(key)); }
@@ -110,8 +115,7 @@ class RedisContextStoreTests {
   void a_hand_off_reaches_its_team_feed_once_however_often_its_commit_is_settled() {
     String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
     Loaded start = loaded();
-    Commit handoff = commitOf(start.context(), Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-sofa",
-        "fromChannel", "chat", "toTeam", team, "dueBy", Instant.now().plusSeconds(3600).toString(), "note", "Green sofa"));
+    Commit handoff = commitOf(start.context(), handoffTo(team));
     await(store.commit(key, handoff, null, start.runId(), false));
     await(store.settle(store.followUp(key, handoff))); // the journal relay's redo
     await(store.settle(store.followUp(key, handoff)));
@@ -128,8 +132,7 @@ class RedisContextStoreTests {
   void a_late_settlement_of_an_older_version_does_not_undo_the_board_of_a_newer_one() {
     String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
     Loaded start = loaded();
-    Commit created = commitOf(start.context(), Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-sofa",
-        "fromChannel", "chat", "toTeam", team, "dueBy", Instant.now().plusSeconds(3600).toString(), "note", "Green sofa"));
+    Commit created = commitOf(start.context(), handoffTo(team));
     await(store.commit(key, created, null, start.runId(), false));
     Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
         new Actor("tablet-1", "store"), Instant.now());
