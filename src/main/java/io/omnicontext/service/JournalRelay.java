@@ -11,7 +11,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,12 +35,15 @@ public class JournalRelay {
   private final AtomicLong lag = new AtomicLong();
   private final LiveMetrics metrics;
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
   /** The lag is one XLEN per bucket: measured every few seconds, not at every step. */
   private static final long LAG_EVERY_NANOS = 3_000_000_000L;
   /** Batches one step moves at most before it lets the lag be measured and the next step begin. */
   private static final int BATCHES_PER_STEP = 50;
   private volatile boolean postgresUp = true;
   private volatile long lastPing;
+  /** When PostgreSQL last answered or failed to (any call, not only the ping). */
+  private volatile long lastLook = System.nanoTime() - PING_EVERY_NANOS;
   private volatile long lastLag = System.nanoTime() - LAG_EVERY_NANOS;
   private volatile String lastError;
   private final StepFailures failures = new StepFailures("journal relay");
@@ -62,6 +67,16 @@ public class JournalRelay {
 
   /** Whether the last attempt to reach PostgreSQL worked. */
   public boolean postgresUp() { return postgresUp; }
+
+  /**
+   * Whether PostgreSQL answers, as of at most {@link #PING_EVERY_NANOS} ago: the relay's own last look when it is
+   * fresh, else a ping now (bounded by {@code deadline}; no answer in time counts as down). Readiness asks this, so
+   * it turns within seconds even when the relay's step is busy with a long batch or a slow Redis.
+   */
+  public Uni<Boolean> postgresNow(Duration deadline) {
+    if (System.nanoTime() - lastLook < PING_EVERY_NANOS) return Uni.createFrom().item(postgresUp);
+    return postgres(journal.ping(), deadline).map(x -> true).onFailure().recoverWithItem(false);
+  }
 
   public String lastError() { return lastError; }
 
@@ -146,21 +161,31 @@ public class JournalRelay {
     return postgres(journal.ping());
   }
 
-  /** A call to PostgreSQL, whose outcome is what readiness reports: a refusal of the data is an answer, PostgreSQL is up. */
-  private Uni<Void> postgres(Uni<Void> call) {
-    return call.invoke(this::up).onFailure().invoke(err -> {
+  private Uni<Void> postgres(Uni<Void> call) { return postgres(call, CALL_DEADLINE); }
+
+  /**
+   * A call to PostgreSQL, whose outcome is what readiness reports: a refusal of the data is an answer, PostgreSQL is
+   * up. Bounded, so a connection that hangs cannot stall the relay (its steps never overlap): a batch that did commit
+   * after all is appended again later, and inserts ignore rows already there.
+   */
+  private Uni<Void> postgres(Uni<Void> call, Duration deadline) {
+    return call.ifNoItem().after(deadline).failWith(() -> new TimeoutException(
+            "PostgreSQL did not answer within " + deadline.toMillis() + " ms"))
+        .invoke(this::up).onFailure().invoke(err -> {
       if (refused(err)) up();
       else down(err);
     });
   }
 
   private void up() {
+    lastLook = System.nanoTime();
     if (!postgresUp) Log.info("journal: PostgreSQL answers again; catching up");
     postgresUp = true;
     lastError = null;
   }
 
   private void down(Throwable err) {
+    lastLook = System.nanoTime();
     metrics.storeError(LiveMetrics.Store.POSTGRES);
     if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
     postgresUp = false;

@@ -13,8 +13,7 @@ import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.redis.client.impl.types.ErrorType;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -82,11 +81,19 @@ public class ProblemMapper {
   static boolean isStoreDown(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ContextStore.VersionMoved || c instanceof ChangeFeed.Down // ours: the ports' own failures
-          || c instanceof ConnectException || c instanceof ClosedChannelException || c instanceof ChannelException
+          || isSocketFailure(c) || c instanceof ChannelException
           || c instanceof TimeoutException // sockets: refused, reset, closed, timed out (Redis and PostgreSQL alike)
           || c instanceof VertxException || c instanceof NoStackTraceThrowable // Vert.x: connection closed, pool exhausted
           || c instanceof ErrorType) return true; // a Redis error reply: LOADING, READONLY, OOM, MASTERDOWN, ...
     }
     return false;
+  }
+
+  /**
+   * A socket's failure: refused, reset by the peer (a Redis master killed mid-request), closed. Netty reports a reset
+   * as a bare IOException (or its native transport's subclass), so any IOException counts, except a JSON parser's.
+   */
+  private static boolean isSocketFailure(Throwable t) {
+    return t instanceof IOException && !(t instanceof JsonProcessingException);
   }
 }
