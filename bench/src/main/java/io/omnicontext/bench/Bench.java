@@ -28,7 +28,12 @@ final class Bench {
   final long openTimeoutMs;
   final double graceSeconds;
   final String op;
-  double warmupDefault = 5;
+  /**
+   * Seconds of unmeasured load on fresh nodes before the first measured row. A fresh JVM spends more than a core on
+   * its JIT compilers for about a minute under load (JFR's jdk.CompilerStatistics: 43 s of compile time in the first
+   * 41 s of `writes`); measured during that, a 2-core machine's figures are the compilers', not the server's.
+   */
+  double warmupDefault = 45;
 
   Bench(Vertx vertx, List<Node> nodes, Options opts, String secret, int eventLoops, double graceDefault) throws Exception {
     this.vertx = vertx;
@@ -196,6 +201,17 @@ final class Bench {
     row.put("warmUp", true);
     report.rows.add(row);
     return Totals.of(screens);
+  }
+
+  /** A reported closed-loop warm-up (`--warmup` s, 0 = none) for the write scenarios, on customers of its own. */
+  void warmUpWrites(Report report, Writer writer, int concurrency) throws InterruptedException {
+    double seconds = opts.decimal("warmup", warmupDefault);
+    if (seconds <= 0) return;
+    Phase phase = new Phase("warm-up");
+    writer.closedLoop(customers("warm", 1_000), concurrency, seconds, phase);
+    writer.drain(15_000);
+    report.notes.add(String.format("warm-up: %.0f s of writes at concurrency %d before the measured rows (%d committed; not in the table)",
+        seconds, concurrency, phase.writesOk.sum()));
   }
 
   Histogram lastScreenHistogram() { return new ConcurrentHistogram(600_000_000L, 3); }

@@ -30,6 +30,7 @@ final class JournalScenario {
     int widest = steps.stream().mapToInt(Integer::intValue).max().orElse(16);
     Writer writer = b.writer(false, widest);
     try {
+      b.warmUpWrites(r, writer, steps.get(0));
       for (int concurrency : steps) {
         Phase phase = new Phase(concurrency + " writers");
         long[] before = counters(psql);

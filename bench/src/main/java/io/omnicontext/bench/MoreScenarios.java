@@ -222,6 +222,7 @@ final class MoreScenarios {
         .column("generatorPct", "gen CPU %", 0).column("lagP99", "gen lag p99 ms", 1);
     Writer writer = b.writer(false, concurrency);
     try {
+      b.warmUpWrites(r, writer, concurrency);
       step(b, r, writer, "hot customer", b.customers("h", 1), concurrency, seconds);
       step(b, r, writer, "many customers", b.customers("m", many), concurrency, seconds);
     } finally {

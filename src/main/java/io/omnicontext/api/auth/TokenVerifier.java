@@ -19,7 +19,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Turns a bearer token into the app's {@link Principal}: smallrye-jwt verifies signature, algorithm (pinned by
  * {@link TokenSettings}), exp (with at most 5 s of skew), issuer and audience; this class checks the claims the
  * contract adds (tenant, groups, customer_id). Usable outside the HTTP security layer, since the WebSocket
- * handshake and SSE take the token from {@code ?access_token} too.
+ * handshake and SSE take the token from {@code ?access_token} too. A token that passed is remembered for a while
+ * ({@link VerifiedTokens}), so a caller's next requests skip the signature check.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -30,6 +31,7 @@ public class TokenVerifier {
   private final JWTParser parser;
   private final boolean remoteKeys;
   private final Vertx vertx;
+  private final VerifiedTokens verified = new VerifiedTokens(System::currentTimeMillis);
 
   @Inject
   public TokenVerifier(JWTParser parser, TokenSettings settings, Vertx vertx) {
@@ -56,6 +58,8 @@ public class TokenVerifier {
   public Principal verify(String token) {
     if (token == null || token.isBlank()) throw new Unauthorized("a bearer token is required");
     if (token.length() > MAX_TOKEN) throw new Unauthorized("the token is too long");
+    Principal known = verified.get(token);
+    if (known != null) return known;
     JsonWebToken jwt;
     try {
       jwt = parser.parse(token);
@@ -64,7 +68,9 @@ public class TokenVerifier {
     } catch (RuntimeException e) { // a token the parser chokes on is still only a bad token
       throw new Unauthorized("the token is not a JWT");
     }
-    return principal(jwt, token);
+    Principal principal = principal(jwt, token);
+    verified.put(token, principal);
+    return principal;
   }
 
   private static Principal principal(JsonWebToken jwt, String token) {
