@@ -240,6 +240,14 @@ public interface OmnicontextConfig {
     /** Bytes (characters) of frames written to a connection and not yet on the wire. */
     @WithDefault("4194304")
     long maxQueuedBytes();
+
+    /** Subscriptions a node opens at once (each reads Redis); more wait their turn (OpenGate). */
+    @WithDefault("64")
+    int opensInFlight();
+
+    /** Opens that may wait for their turn; one more is refused `unavailable` (retry). */
+    @WithDefault("50000")
+    int opensQueued();
   }
 
   interface Redis {

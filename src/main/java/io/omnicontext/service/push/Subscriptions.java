@@ -18,8 +18,10 @@ public class Subscriptions {
   private final ReadContext contexts;
   private final ReadHistory history;
   private final TeamFeed teams;
+  private final OpenGate gate;
 
-  public Subscriptions(Hub hub, Frames frames, ReadContext contexts, ReadHistory history, TeamFeed teams) {
+  public Subscriptions(Hub hub, Frames frames, ReadContext contexts, ReadHistory history, TeamFeed teams, OpenGate gate) {
+    this.gate = gate;
     this.hub = hub;
     this.frames = frames;
     this.contexts = contexts;
@@ -40,17 +42,22 @@ public class Subscriptions {
     return counted(LiveMetrics.SubscriptionKind.TEAM, new TeamSubscription(Topic.team(tenant, team), session, hub, teams, frames));
   }
 
-  private Subscription counted(LiveMetrics.SubscriptionKind kind, Subscription s) { return new Counted(kind, s, hub.metrics()); }
+  private Subscription counted(LiveMetrics.SubscriptionKind kind, Subscription s) { return new Counted(kind, s, hub.metrics(), gate); }
 
-  /** A subscription as the open-subscriptions gauge sees it: counted once it opened, until it is closed. */
+  /**
+   * A subscription as the open-subscriptions gauge sees it: counted once it opened, until it is closed. Its open
+   * waits its turn at the node's {@link OpenGate}; one closed while it waited is not opened.
+   */
   private static final class Counted implements Subscription {
     private final LiveMetrics.SubscriptionKind kind;
     private final Subscription inner;
     private final LiveMetrics metrics;
+    private final OpenGate gate;
     private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
-    Counted(LiveMetrics.SubscriptionKind kind, Subscription inner, LiveMetrics metrics) {
+    Counted(LiveMetrics.SubscriptionKind kind, Subscription inner, LiveMetrics metrics, OpenGate gate) {
+      this.gate = gate;
       this.kind = kind;
       this.inner = inner;
       this.metrics = metrics;
@@ -58,7 +65,7 @@ public class Subscriptions {
 
     @Override
     public io.smallrye.mutiny.Uni<Void> open(String requestId, Long after) {
-      return inner.open(requestId, after).invoke(() -> {
+      return gate.run(() -> closed ? io.smallrye.mutiny.Uni.createFrom().voidItem() : inner.open(requestId, after)).invoke(() -> {
         if (!closed && counted.compareAndSet(false, true)) metrics.subscriptionOpened(kind);
       });
     }
