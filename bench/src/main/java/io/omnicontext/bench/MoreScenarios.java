@@ -71,6 +71,7 @@ final class MoreScenarios {
     try {
       long heap0 = heapAfterGc(node.pid());
       long rss0 = Proc.statusKiB(node.pid(), "VmRSS:");
+      Map<String, long[]> classes0 = classHistogram(node.pid());
       r.rows.add(memoryRow("before", 0, Totals.NONE, heap0, rss0, heap0, rss0));
       int perCustomer = Math.max(1, (int) Math.ceil(count / (double) customers));
       List<Screen> all = fleet.add(cs, perCustomer);
@@ -84,6 +85,7 @@ final class MoreScenarios {
       long heap1 = heapAfterGc(node.pid());
       long rss1 = Proc.statusKiB(node.pid(), "VmRSS:");
       Totals opened = Totals.of(all);
+      noteHeapPerSocket(r, classes0, classHistogram(node.pid()), opened.subscribed());
       Map<String, Object> row = memoryRow("idle", all.size(), opened, heap1, rss1, heap0, rss0);
       row.put("openSeconds", openSeconds);
       row.put("opensPerS", opened.subscribed() / openSeconds);
@@ -129,6 +131,50 @@ final class MoreScenarios {
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
   /** `jcmd PID GC.run`, then the heap in use from `jcmd PID GC.heap_info` (KiB). */
+  private static final Pattern HISTO_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+  /** Live objects by class: {instances, bytes} (jcmd GC.class_histogram, which collects first). */
+  static Map<String, long[]> classHistogram(long pid) throws IOException, InterruptedException {
+    Map<String, long[]> out = new java.util.HashMap<>();
+    for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+      Matcher m = HISTO_LINE.matcher(line);
+      if (m.find()) out.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+    }
+    return out;
+  }
+
+  /** What an idle subscribed socket holds: the classes that grew most between the two histograms, per socket. */
+  private static void noteHeapPerSocket(Report r, Map<String, long[]> before, Map<String, long[]> after, long sockets) {
+    if (sockets <= 0) return;
+    record Growth(String cls, long instances, long bytes) {}
+    List<Growth> grown = new ArrayList<>();
+    after.forEach((cls, a) -> {
+      long[] b0 = before.getOrDefault(cls, new long[2]);
+      if (a[1] > b0[1]) grown.add(new Growth(cls, a[0] - b0[0], a[1] - b0[1]));
+    });
+    grown.sort((x, y) -> Long.compare(y.bytes(), x.bytes()));
+    long total = grown.stream().mapToLong(Growth::bytes).sum();
+    StringBuilder sb = new StringBuilder(String.format("heap per idle socket by class (jcmd GC.class_histogram, after − before, / %,d sockets): %,d B in all;", sockets, total / sockets));
+    for (Growth g : grown.subList(0, Math.min(15, grown.size()))) {
+      sb.append(String.format(" %s %,d B (%.1f objects)", g.cls(), g.bytes() / sockets, g.instances() / (double) sockets)).append(';');
+    }
+    r.notes.add(sb.toString());
+    Map<String, Long> byOwner = new java.util.TreeMap<>();
+    for (Growth g : grown) byOwner.merge(owner(g.cls()), g.bytes(), Long::sum);
+    StringBuilder owners = new StringBuilder("heap per idle socket by owner of the class (arrays and JDK classes cannot be told apart):");
+    byOwner.forEach((owner, bytes) -> owners.append(String.format(" %s %,d B;", owner, bytes / sockets)));
+    r.notes.add(owners.toString());
+  }
+
+  /** Whose class it is: the service's, Quarkus', Vert.x', Netty's, SmallRye's, the JDK's, or an array. */
+  private static String owner(String cls) {
+    if (cls.startsWith("[")) return "arrays";
+    for (String p : List.of("io.omnicontext", "io.quarkus", "io.vertx", "io.netty", "io.smallrye", "com.fasterxml", "java", "jdk")) {
+      if (cls.startsWith(p + ".")) return p.equals("jdk") ? "java" : p;
+    }
+    return "other";
+  }
+
   static long heapAfterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
     Matcher m = USED.matcher(jcmd(pid, "GC.heap_info"));
