@@ -41,7 +41,6 @@ public class JournalRelay {
   /** Batches one step moves at most before it lets the lag be measured and the next step begin. */
   private static final int BATCHES_PER_STEP = 50;
   private volatile boolean postgresUp = true;
-  private volatile long lastPing;
   /** When PostgreSQL last answered or failed to (any call, not only the ping). */
   private volatile long lastLook = System.nanoTime() - PING_EVERY_NANOS;
   private volatile long lastLag = System.nanoTime() - LAG_EVERY_NANOS;
@@ -153,11 +152,9 @@ public class JournalRelay {
 
   private boolean refused(Throwable err) { return journal.refusal(err).isPresent(); }
 
-  /** While idle, PostgreSQL is asked every few seconds whether it is there (readiness), not at every step. */
+  /** While idle, PostgreSQL is asked whether it is there when nothing else reached it for a few seconds (readiness). */
   private Uni<Void> pingNowAndThen() {
-    long now = System.nanoTime();
-    if (postgresUp && now - lastPing < PING_EVERY_NANOS) return Uni.createFrom().voidItem();
-    lastPing = now;
+    if (postgresUp && System.nanoTime() - lastLook < PING_EVERY_NANOS) return Uni.createFrom().voidItem();
     return postgres(journal.ping());
   }
 

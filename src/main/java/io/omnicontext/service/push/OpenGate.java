@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -34,18 +35,15 @@ public class OpenGate {
     this.maxQueued = maxQueued;
   }
 
-  private record Waiting(Runnable start, Context context) {}
+  /** An open waiting for its turn; {@code cancelled} once its caller went away (its screen closed). */
+  private record Waiting(Runnable start, Context context, AtomicBoolean cancelled) {}
 
   /** {@code open} once fewer than opens-in-flight run, on the caller's Vert.x context; skipped if cancelled meanwhile. */
   public <T> Uni<T> run(Supplier<Uni<T>> open) {
     return Uni.createFrom().emitter(em -> {
-      java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean cancelled = new AtomicBoolean();
       em.onTermination(() -> cancelled.set(true));
       Runnable start = () -> {
-        if (cancelled.get()) {
-          release();
-          return;
-        }
         Uni<T> opening;
         try {
           opening = open.get();
@@ -56,7 +54,7 @@ public class OpenGate {
         }
         opening.onTermination().invoke(this::release).subscribe().with(em::complete, em::fail);
       };
-      switch (admit(new Waiting(start, Vertx.currentContext()))) {
+      switch (admit(new Waiting(start, Vertx.currentContext(), cancelled))) {
         case NOW -> start.run();
         case QUEUED -> { }
         case FULL -> em.fail(new Refusal(Reason.UNAVAILABLE, "this node is opening too many subscriptions at once; retry"));
@@ -76,16 +74,17 @@ public class OpenGate {
     return Admission.QUEUED;
   }
 
-  /** One open ended: the next waiting one takes its place (on its own context), or the slot is free. */
+  /** One open ended: the next waiting one that is still wanted takes its place (on its own context), or the slot is free. */
   private void release() {
     Waiting next;
     synchronized (this) {
-      next = queue.poll();
+      do next = queue.poll(); while (next != null && next.cancelled().get());
       if (next == null) running--;
     }
     if (next == null) return;
-    if (next.context() == null) next.start().run();
-    else next.context().runOnContext(v -> next.start().run());
+    Runnable start = next.start();
+    if (next.context() == null) start.run();
+    else next.context().runOnContext(v -> start.run());
   }
 
   /** Opens running and waiting (for tests and metrics). */
