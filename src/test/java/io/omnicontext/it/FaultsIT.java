@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -83,58 +82,11 @@ class FaultsIT implements Topology {
   @Test
   void a_node_killed_with_screens_open_lets_them_resume_on_the_other_nodes_with_nothing_lost_or_doubled() throws Exception {
     Nodes.Node victim = extra("screens-die", Map.of());
-    String token = Tokens.mint(tenant, "agent", "agent-1", "voice", null);
-    Client writer = as(one(), "integration", "system");
-    writer.commit(customer, List.of(set("n", 0)));
-    List<Client.Stream> screens = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      Client.Stream s = new Client(victim, token).stream();
-      s.subscribe(customer);
-      screens.add(s);
-    }
-    AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicLong lastAcknowledged = new AtomicLong(1);
-    // Paced and capped below the Redis log window (1000 changes), as in DrainIT: every resume is then a replay.
-    Thread writes = new Thread(() -> {
-      for (int i = 1; writing.get() && i < 900; i++) {
-        Client.Answer a = writer.post(customer, List.of(set("n", i)));
-        if (a.status() == 200) lastAcknowledged.set(a.body().path("version").asLong());
-        pause(Duration.ofMillis(5));
-      }
-    });
-    writes.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> lastAcknowledged.get() >= 5);
+    ResumeDrill drill = new ResumeDrill(victim, as(one(), "integration", "system"), Tokens.mint(tenant, "agent", "agent-1", "voice", null), customer, 8);
     victim.process().destroyForcibly(); // SIGKILL: no close frame for its screens
     assertTrue(victim.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the victim is dead");
-
-    List<Client.Stream> resumed = new ArrayList<>();
-    for (int i = 0; i < screens.size(); i++) {
-      List<Long> seen = screens.get(i).versions(customer);
-      Client.Stream again = new Client(i % 2 == 0 ? one() : two(), token).stream();
-      again.send(Map.of("type", "subscribe", "customerId", customer, "after", seen.isEmpty() ? 1 : seen.get(seen.size() - 1)));
-      resumed.add(again);
-    }
-    writing.set(false);
-    writes.join(30_000);
-    long last = lastAcknowledged.get();
-    for (int i = 0; i < screens.size(); i++) {
-      Client.Stream again = resumed.get(i);
-      again.await(f -> f.path("type").asText().equals("change") && f.path("version").asLong() == last, "v" + last + " after the resume",
-          Duration.ofSeconds(15));
-      assertTrue(again.frames.stream().noneMatch(f -> f.path("type").asText().equals("snapshot")), "screen " + i + ": a replay, not a snapshot");
-      List<Long> all = new ArrayList<>(screens.get(i).versions(customer));
-      all.addAll(again.versions(customer));
-      assertEquals(oneTo(last).subList(1, (int) last), all, "screen " + i + ": every change from v2 to v" + last + " once, in order, across the kill");
-      again.close();
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    drill.resumeOn(i -> i % 2 == 0 ? one() : two());
+    drill.assertNothingLostOrDoubled("across the kill");
   }
 
   @Test
