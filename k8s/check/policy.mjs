@@ -3,8 +3,13 @@
 
 const SERVER = { "app.kubernetes.io/name": "omnicontext", "app.kubernetes.io/component": "server" };
 const PROBES = { startupProbe: "/q/health/started", readinessProbe: "/q/health/ready", livenessProbe: "/q/health/live" };
-const HEAP_HEADROOM_MIB = 256;
-const DRAIN_SETTLE = 2; // service/Drain waits up to 2 s after the window for the last closes // metaspace, thread stacks, Netty's direct buffers beside the heap
+// What the JVM holds beside the heap and direct memory: metaspace, code cache, thread stacks, GC structures
+// (the benchmark's node: 235 MiB of RSS with 20 MiB of heap in use, docs/operations.md "Sizes").
+const NON_HEAP_MIB = 256;
+const DRAIN_SETTLE = 2; // service/Drain waits up to 2 s after the window for the last closes
+/** Environment the prod server must have, and must not: RS256 verification, never the HS256 test secret. */
+const PROD_JWT = ["MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES"];
+const REDIS_OPERATOR = "redis.redis.opstreelabs.in/v1beta2";
 
 const of = (docs, kind) => docs.filter((d) => d.kind === kind);
 const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
@@ -35,6 +40,24 @@ function configValue(docs, deployment, key) {
   return undefined;
 }
 
+/** True when the server's environment names the key at all (a literal, a secretKeyRef or the ConfigMap). */
+function configured(docs, deployment, key) {
+  const container = deployment.spec.template.spec.containers[0];
+  return (container.env ?? []).some((e) => e.name === key) || configValue(docs, deployment, key) !== undefined;
+}
+
+/** True when some egress rule of the policy lets TCP out to the port (a rule without ports allows all). */
+function egressAllows(policy, port) {
+  if (!(policy.spec.policyTypes ?? []).includes("Egress")) return true;
+  return (policy.spec.egress ?? []).some((e) => !e.ports || e.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === "TCP"));
+}
+
+/** The port of a URL such as https://host/path or http://collector:4317 (the scheme's default otherwise). */
+function urlPort(url) {
+  const m = /^(https?):\/\/[^/:]+(?::(\d+))?/.exec(url ?? "");
+  return m ? Number(m[2] ?? (m[1] === "https" ? 443 : 80)) : undefined;
+}
+
 function serverRules(docs, d) {
   const f = [];
   const pod = d.spec.template.spec;
@@ -63,10 +86,17 @@ function serverRules(docs, d) {
   for (const kind of ["requests", "limits"]) {
     for (const r of ["cpu", "memory"]) if (c.resources?.[kind]?.[r] === undefined) f.push(`resources.${kind}.${r} must be set`);
   }
-  const xmx = /-Xmx(\S+)/.exec(configValue(docs, d, "JDK_JAVA_OPTIONS") ?? "")?.[1];
+  // The JVM's ceiling must fit the limit: a pod past it is OOMKilled with all its sockets, instead of the
+  // JVM refusing work. Unset, MaxDirectMemorySize defaults to the heap size.
+  const jvm = configValue(docs, d, "JDK_JAVA_OPTIONS") ?? "";
+  const xmx = /-Xmx(\S+)/.exec(jvm)?.[1];
+  const direct = /-XX:MaxDirectMemorySize=(\S+)/.exec(jvm)?.[1];
   const limit = mebibytes(c.resources?.limits?.memory);
   if (!xmx) f.push("JDK_JAVA_OPTIONS must set -Xmx (the tested heap)");
-  else if (mebibytes(xmx) + HEAP_HEADROOM_MIB > limit) f.push(`-Xmx${xmx} + ${HEAP_HEADROOM_MIB} MiB exceeds the memory limit ${c.resources?.limits?.memory}`);
+  if (!direct) f.push("JDK_JAVA_OPTIONS must set -XX:MaxDirectMemorySize (Netty's buffers; unset it grows as large as the heap)");
+  if (xmx && direct && mebibytes(xmx) + mebibytes(direct) + NON_HEAP_MIB > limit) {
+    f.push(`-Xmx${xmx} + MaxDirectMemorySize ${direct} + ${NON_HEAP_MIB} MiB beside them exceeds the memory limit ${c.resources?.limits?.memory}`);
+  }
   if (!/:[^/:]+$|@sha256:/.test(c.image ?? "") || /:latest$/.test(c.image)) f.push(`image ${c.image} must be pinned (a version tag or a digest)`);
   return f.map((x) => `Deployment ${d.metadata.name}: ${x}`);
 }
@@ -116,17 +146,37 @@ function generalRules(docs) {
     const dns = (n.spec.egress ?? []).some((e) => (e.ports ?? []).some((p) => p.port === 53));
     if ((n.spec.policyTypes ?? []).includes("Egress") && !dns) f.push(`NetworkPolicy ${n.metadata.name}: egress must allow DNS (53)`);
   }
+  // Endpoints outside the namespace the server is configured to call must get through its NetworkPolicy.
+  const policies = of(docs, "NetworkPolicy");
+  for (const d of deployments.filter(isServer)) {
+    const outbound = {
+      MP_JWT_VERIFY_PUBLICKEY_LOCATION: "the JWKS of the token issuer",
+      QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "the OTLP collector",
+    };
+    for (const [key, what] of Object.entries(outbound)) {
+      if (key.startsWith("QUARKUS_OTEL") && configValue(docs, d, "QUARKUS_OTEL_SDK_DISABLED") !== "false") continue;
+      const port = urlPort(configValue(docs, d, key));
+      if (port && policies.length && !policies.some((n) => egressAllows(n, port))) {
+        f.push(`NetworkPolicy: egress must allow TCP ${port} to ${what} (${key})`);
+      }
+    }
+  }
   return f;
 }
 
 /** Replicas spread and sized for failures: base and prod; dev runs one small replica. */
 function haRules(docs) {
   const f = [];
+  const hpas = of(docs, "HorizontalPodAutoscaler");
   for (const d of of(docs, "Deployment").filter(isServer)) {
-    if (!(d.spec.replicas >= 3)) f.push(`Deployment ${d.metadata.name}: at least 3 replicas`);
+    const hpa = hpas.find((h) => h.spec.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === d.metadata.name);
+    if (hpa && d.spec.replicas !== undefined) {
+      f.push(`Deployment ${d.metadata.name}: leave spec.replicas to HPA ${hpa.metadata.name} (each apply would reset its count to ${d.spec.replicas})`);
+    }
+    if (!hpa && !(d.spec.replicas >= 3)) f.push(`Deployment ${d.metadata.name}: at least 3 replicas`);
     if (!d.spec.template.spec.affinity?.podAntiAffinity) f.push(`Deployment ${d.metadata.name}: needs pod anti-affinity`);
   }
-  for (const h of of(docs, "HorizontalPodAutoscaler")) if (!(h.spec.minReplicas >= 3)) f.push(`HPA ${h.metadata.name}: minReplicas at least 3`);
+  for (const h of hpas) if (!(h.spec.minReplicas >= 3)) f.push(`HPA ${h.metadata.name}: minReplicas at least 3`);
   if (!of(docs, "PodDisruptionBudget").length) f.push("a PodDisruptionBudget is required");
   return f;
 }
@@ -134,13 +184,31 @@ function haRules(docs) {
 function prodRules(docs) {
   const f = [];
   for (const d of of(docs, "Deployment").filter(isServer)) {
-    if (!d.spec.template.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
-      f.push(`Deployment ${d.metadata.name}: prod requires hard anti-affinity (one replica per node)`);
+    const pod = d.spec.template.spec;
+    const name = `Deployment ${d.metadata.name}`;
+    // One replica per node by spreading, not by a hard rule: required anti-affinity with maxSurge and the
+    // HPA's maximum needs maxReplicas + maxSurge nodes, or rollouts and scale-ups stay Pending.
+    if (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
+      f.push(`${name}: no required pod anti-affinity in prod (it needs maxReplicas + maxSurge nodes); spread with topologySpreadConstraints`);
+    }
+    const byHost = (pod.topologySpreadConstraints ?? []).find((t) => t.topologyKey === "kubernetes.io/hostname");
+    if (!byHost || byHost.maxSkew !== 1 || byHost.whenUnsatisfiable !== "DoNotSchedule" || !matches(SERVER, byHost.labelSelector?.matchLabels)) {
+      f.push(`${name}: prod spreads the server over nodes: topologySpreadConstraints on kubernetes.io/hostname, maxSkew 1, DoNotSchedule, selecting the server pods`);
+    }
+    for (const key of PROD_JWT) if (!configured(docs, d, key)) f.push(`${name}: prod verifies RS256 tokens: ${key} must be set`);
+    if (configured(docs, d, "OMNICONTEXT_JWT_SECRET")) {
+      f.push(`${name}: OMNICONTEXT_JWT_SECRET (HS256, the test mode) must not be set in prod`);
+    }
+    const clusters = docs.filter((x) => x.apiVersion === REDIS_OPERATOR && x.kind === "RedisCluster");
+    if (configValue(docs, d, "QUARKUS_REDIS_CLIENT_TYPE") !== "cluster") f.push(`${name}: prod runs on Redis Cluster: QUARKUS_REDIS_CLIENT_TYPE=cluster`);
+    const hosts = configValue(docs, d, "QUARKUS_REDIS_HOSTS") ?? "";
+    if (clusters.length && !clusters.some((rc) => hosts.includes(`//${rc.metadata.name}-leader:`))) {
+      f.push(`${name}: QUARKUS_REDIS_HOSTS (${hosts}) must seed from the RedisCluster's leader Service (${clusters.map((rc) => `${rc.metadata.name}-leader`).join(", ")})`);
     }
   }
   if (!docs.some((d) => d.kind === "Cluster" && d.apiVersion === "postgresql.cnpg.io/v1")) f.push("prod takes PostgreSQL from a CloudNativePG Cluster");
-  if (!docs.some((d) => d.apiVersion === "redis.redis.opstreelabs.in/v1beta2" && ["Redis", "RedisCluster"].includes(d.kind))) {
-    f.push("prod takes Redis from the OT-Container-Kit Redis operator (a Redis or, once the server runs on a cluster, a RedisCluster)");
+  if (!docs.some((d) => d.apiVersion === REDIS_OPERATOR && d.kind === "RedisCluster")) {
+    f.push("prod takes Redis from the OT-Container-Kit Redis operator's RedisCluster (the server runs on Redis Cluster: a standalone Redis is a single point of failure)");
   }
   return f;
 }

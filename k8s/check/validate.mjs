@@ -5,25 +5,26 @@
 //   2. strict: unknown fields (a misspelt `readinesProbe` passes a plain schema check) through the same
 //      package's TypeScript declarations: each document becomes a typed object literal for tsc;
 //   3. policy: what this project promises operators (probes, drain window, non-root, read-only root, ...).
-// Custom resources of the operators are not schema-checked: their CRDs are not on a reachable registry,
-// so each is skipped with the reason printed, after a check of its identity and spec.
+// The operators' resources get passes 1 and 2 too: the Prometheus Operator's from its npm model package,
+// CloudNativePG's Cluster and the Redis operator's RedisCluster from their CRDs vendored in crds/ (no package
+// publishes them), with unknown fields refused as the API server's strict field validation would.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { parseAllDocuments } from "yaml";
+import Ajv from "ajv";
 import { policyFindings } from "./policy.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, "node_modules"); // npm ci --prefix k8s/check (bin/k8s-check does it)
 
-/** Operators' resources we reference and why their schema is not checked here. */
-const CUSTOM = {
-  "postgresql.cnpg.io/v1/Cluster": "CloudNativePG's CRD schema is not published on a reachable registry",
-  "redis.redis.opstreelabs.in/v1beta2/Redis": "the OT-Container-Kit Redis operator's CRD schema is not published on a reachable registry",
-  "redis.redis.opstreelabs.in/v1beta2/RedisCluster": "the OT-Container-Kit Redis operator's CRD schema is not published on a reachable registry",
-  "monitoring.coreos.com/v1/ServiceMonitor": "the Prometheus Operator's CRD schema is not published on a reachable registry",
-  "monitoring.coreos.com/v1/PrometheusRule": "the Prometheus Operator's CRD schema is not published on a reachable registry",
+/** The npm model package of each API group that is not built in (built-in kinds: kubernetes-models). */
+const MODEL_PACKAGES = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+/** Operators' kinds without a model package: their vendored CRD schema (crds/README.md says where from). */
+const CRDS = {
+  "postgresql.cnpg.io/v1/Cluster": "postgresql.cnpg.io_v1_Cluster.json",
+  "redis.redis.opstreelabs.in/v1beta2/RedisCluster": "redis.redis.opstreelabs.in_v1beta2_RedisCluster.json",
 };
 
 function args(argv) {
@@ -37,6 +38,11 @@ function args(argv) {
 
 /** "apps/v1" + "Deployment" -> the kubernetes-models module path "apps/v1/Deployment". */
 function modelPath(doc) { return `${doc.apiVersion}/${doc.kind}`; }
+/** The package whose `<apiVersion>/<Kind>` module models the document. */
+function modelPackage(doc) {
+  const group = doc.apiVersion.includes("/") ? doc.apiVersion.split("/")[0] : "";
+  return MODEL_PACKAGES[group] ?? "kubernetes-models";
+}
 
 function readDocs(file) {
   const docs = [];
@@ -59,10 +65,10 @@ async function schemaFindings(docs) {
       findings.push(`a document without apiVersion/kind: ${JSON.stringify(doc).slice(0, 80)}`);
       continue;
     }
-    if (CUSTOM[modelPath(doc)]) continue;
+    if (CRDS[modelPath(doc)]) continue;
     let Model;
     try {
-      Model = (await import(join(modules, "kubernetes-models", `${modelPath(doc)}.js`)))[doc.kind];
+      Model = (await import(join(modules, modelPackage(doc), `${modelPath(doc)}.js`)))[doc.kind];
     } catch {
       findings.push(`${id(doc)}: no schema for this apiVersion/kind (misspelt, removed, or a CRD not listed in validate.mjs)`);
       continue;
@@ -85,7 +91,7 @@ function strictFindings(builtIn) {
   const lines = [];
   const owner = []; // line number (1-based) -> document
   builtIn.forEach((doc, i) => {
-    lines.push(`import type { I${doc.kind} as T${i} } from "kubernetes-models/${modelPath(doc)}";`);
+    lines.push(`import type { I${doc.kind} as T${i} } from "${modelPackage(doc)}/${modelPath(doc)}";`);
     owner.push(null);
   });
   builtIn.forEach((doc, i) => {
@@ -115,13 +121,45 @@ function strictFindings(builtIn) {
   }
 }
 
-function customFindings(docs) {
+/**
+ * A CRD schema made strict: every object that lists its properties, and neither declares a map
+ * (additionalProperties) nor keeps unknown fields (x-kubernetes-preserve-unknown-fields), refuses others.
+ * Formats (int32, quantities, ...) and CEL rules (x-kubernetes-validations) are not checked.
+ */
+function strictSchema(schema) {
+  if (schema === null || typeof schema !== "object") return schema;
+  const out = { ...schema };
+  if (schema.properties) {
+    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, strictSchema(v)]));
+    if (schema.additionalProperties === undefined && schema["x-kubernetes-preserve-unknown-fields"] !== true) out.additionalProperties = false;
+  }
+  if (typeof schema.additionalProperties === "object") out.additionalProperties = strictSchema(schema.additionalProperties);
+  if (schema.items) out.items = strictSchema(schema.items);
+  for (const k of ["allOf", "anyOf", "oneOf"]) if (schema[k]) out[k] = schema[k].map(strictSchema);
+  return out;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+const crdValidators = new Map();
+function crdValidator(file) {
+  if (!crdValidators.has(file)) {
+    crdValidators.set(file, ajv.compile(strictSchema(JSON.parse(readFileSync(join(here, "crds", file), "utf8")))));
+  }
+  return crdValidators.get(file);
+}
+
+/** The operators' resources without a model package, against their vendored CRDs. */
+function crdFindings(docs) {
   const findings = [];
   for (const doc of docs) {
-    const reason = CUSTOM[modelPath(doc)];
-    if (!reason) continue;
-    if (!doc.metadata?.name || typeof doc.spec !== "object") findings.push(`${id(doc)}: needs metadata.name and a spec object`);
-    else console.log(`  skipped schema of ${id(doc)}: ${reason}`);
+    const file = CRDS[modelPath(doc)];
+    if (!file) continue;
+    const validate = crdValidator(file);
+    if (validate(doc)) continue;
+    for (const e of validate.errors) {
+      const extra = e.keyword === "additionalProperties" ? ` "${e.params.additionalProperty}" (unknown field)` : "";
+      findings.push(`${id(doc)}: ${e.instancePath || "/"} ${e.message}${extra}`);
+    }
   }
   return findings;
 }
@@ -134,7 +172,7 @@ for (const file of files) {
   const findings = [
     ...schema.findings,
     ...strictFindings(schema.known),
-    ...customFindings(docs),
+    ...crdFindings(docs),
     ...policyFindings(docs, profile),
   ];
   if (findings.length) {
