@@ -51,6 +51,7 @@ function signIn(t) {
 }
 
 function showSignIn(message) {
+  if (oc) { oc.close(); oc = null; }
   $('signin').hidden = false;
   $('desk').hidden = true;
   alertText(message || '');
@@ -89,7 +90,10 @@ function open(id) {
   history.replaceState(null, '', `${location.pathname}?${params}`);
   subscription = oc.customer(id, {
     onUpdate(context, change) { if (id === watching) update(context, change); },
-    onError(err) { if (id === watching) alertText(`Cannot show ${id}: ${err.code}${err.message ? ` (${err.message})` : ''}`); },
+    onError(err) {
+      if (err.code === 'unauthorized') { showSignIn('The token expired or was refused: sign in again.'); return; }
+      if (id === watching) alertText(`Cannot show ${id}: ${err.code}${err.message ? ` (${err.message})` : ''}`);
+    },
   });
 }
 
