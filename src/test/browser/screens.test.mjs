@@ -49,7 +49,7 @@ function noPageErrors(screens, expected = /^$/) {
   for (const s of screens) assert.deepEqual(s.errors.filter((e) => !expected.test(e)), [], 'the page logged errors');
 }
 
-test('a redemption made by keyboard on the desk shows on the tablet, and the desk says it is done', async (t) => {
+test('a redemption made by keyboard on the desk shows on the tablet, and the desk says it is done', async (testContext) => {
   const id = await julia('redeem-1');
   const d = await desk(id), t = await tablet(id);
   await atVersion(d.page, 5);
@@ -69,7 +69,7 @@ test('a redemption made by keyboard on the desk shows on the tablet, and the des
   const onTablet = card(t.page, 'offers', 'o-sofa-15');
   await onTablet.filter({ hasText: 'Redeemed on' }).filter({ hasText: 'voice' }).waitFor();
   // Measured, not asserted (timings belong to benchmarks): the click-to-tablet delay, for docs/screens.md.
-  t.diagnostic(`desk -> tablet: the redemption showed on the tablet ${Date.now() - pressed} ms after Enter on the desk`);
+  testContext.diagnostic(`desk -> tablet: the redemption showed on the tablet ${Date.now() - pressed} ms after Enter on the desk`);
   assert.equal(await onTablet.getByRole('button', { name: 'Redeem in store' }).count(), 0, 'no redeem button once redeemed');
   await card(d.page, 'offers', 'o-sofa-15').filter({ hasText: 'Redeemed on' }).waitFor();
   assert.equal((await h.context(id)).offers['o-sofa-15'].redeemedChannel, 'voice');
