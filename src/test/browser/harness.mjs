@@ -31,6 +31,11 @@ export function token({ sub, groups, channel, customerId, ttl = 3600 }) {
 export const voiceAgent = () => token({ sub: 'agent-ada', groups: ['agent', 'supervisor'], channel: 'voice' });
 export const storeTablet = () => token({ sub: 'tablet-branch-x', groups: ['agent'], channel: 'store' });
 export const customerToken = (id) => token({ sub: `${id}-app`, groups: ['customer'], channel: 'web', customerId: id });
+/** The desk's story tokens, as bin/run hands them over: one per channel that acts in the sofa story. */
+export const storyTokens = () => [
+  `email:${token({ sub: 'campaigns', groups: ['integration'], channel: 'email' })}`,
+  `chat:${token({ sub: 'agent-chat', groups: ['agent'], channel: 'chat' })}`,
+  `store:${storeTablet()}`].join(',');
 export const loader = () => token({ sub: 'loader', groups: ['integration'], channel: 'system' });
 
 // ---- REST ---------------------------------------------------------------------------------------

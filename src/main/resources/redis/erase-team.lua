@@ -1,5 +1,5 @@
 -- Erasure, on one team the customer had hand-offs with: its waiting items, their board versions and its frames.
--- KEYS: 1 waiting board, 2 board versions, 3 log. ARGV: 1 board field prefix "<customerId>/", 2 the customerId
+-- KEYS: 1 board, 2 board versions, 3 log. ARGV: 1 board field prefix "<customerId>/", 2 the customerId
 -- member as it appears in team frames.
 local prefix, marker = ARGV[1], ARGV[2]
 for k = 1, 2 do

@@ -1,6 +1,6 @@
 -- One hand-off change onto its team's feed, exactly once: run by the writer right after the customer's commit
 -- (another slot) and again by the journal relay until the commit's outbox entry is acknowledged.
--- KEYS: 1 seq, 2 log (zset by seq), 3 waiting board (hash), 4 board versions (hash), 5 applied entries (zset by ms).
+-- KEYS: 1 seq, 2 log (zset by seq), 3 board (hash: waiting and accepted items), 4 board versions (hash), 5 applied entries (zset by ms).
 -- ARGV: 1 entry id, 2 channel, 3 frame head, 4 frame tail, 5 board field, 6 board item json or '' to remove,
 --       7 the change's version, 8 log window, 9 now ms, 10 how long applied entries are remembered (ms).
 local id, channel, head, tail, field, item = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]

@@ -534,6 +534,10 @@ describe('engage', () => {
   });
 });
 
+/** What fetch resolves: enough of a Response for write (ok, status, json, headers). */
+const fakeResponse = (status, body) => Promise.resolve({ ok: status >= 200 && status < 300, status, statusText: '',
+  json: async () => body, headers: { get: () => null } });
+
 describe('write', () => {
   test('POST with Bearer, Idempotency-Key and expectedVersion; resolves the answer', async (t) => {
     const { fake, oc } = await setup(t);
@@ -577,8 +581,24 @@ describe('write', () => {
     assert.equal((await fake.requests.next('second POST')).headers.authorization, `Bearer ${issued[1]}`);
   });
 
-  test('an unreachable node rejects with status 0 and code network', async (t) => {
-    const { oc } = await setup(t, { fetch: () => Promise.reject(new TypeError('fetch failed')) });
+  test('an unreachable node rejects with status 0 and code network, after one try without a key', async (t) => {
+    let calls = 0;
+    const { oc } = await setup(t, { fetch: () => { calls++; return Promise.reject(new TypeError('fetch failed')); } });
     await assert.rejects(oc.write('julia', []), { status: 0, code: 'network', detail: 'fetch failed' });
+    assert.equal(calls, 1, 'no key, no retry: a second POST could commit twice');
+  });
+
+  // Guards the double write: a retry after a lost answer must carry the same Idempotency-Key and body.
+  test('with a key, a lost answer and a 503 are each sent once more with the same key and body', async (t) => {
+    const sent = [];
+    const answers = [() => Promise.reject(new TypeError('fetch failed')), () => fakeResponse(503, { status: 503, code: 'unavailable' }),
+      () => fakeResponse(200, { customerId: 'julia', version: 3, changes: [] })];
+    const { oc } = await setup(t, { fetch: (url, init) => { sent.push(init); return answers[sent.length - 1](); } });
+    const ops = [{ op: 'note.add', noteId: 'n-1', text: 'once', visibility: 'internal' }];
+    await assert.rejects(oc.write('julia', ops, { idempotencyKey: 'k-7' }), { status: 503, code: 'unavailable' });
+    assert.equal(sent.length, 2, 'one retry, not more');
+    assert.equal((await oc.write('julia', ops, { idempotencyKey: 'k-7' })).version, 3);
+    assert.deepEqual(sent.map((r) => r.headers['Idempotency-Key']), ['k-7', 'k-7', 'k-7']);
+    assert.deepEqual(new Set(sent.map((r) => r.body)).size, 1, 'the same body every time');
   });
 });

@@ -3,6 +3,7 @@ import {
   connect, applyPatch, backoffDelay, PatchError,
   type Connection, type ConnectionState, type CustomerContext, type Change, type RedactedChange, type HandoffItem,
   type ServerFrame, type RequestError, type SubscriptionError, type WriteResult, type JsonPatch,
+  type ClientFrame, type FetchLike, type ResponseLike,
 } from '../../../../main/resources/META-INF/resources/sdk/omnicontext.js';
 
 const oc: Connection = connect({ url: 'http://127.0.0.1:8080', getToken: async () => 'jwt' });
@@ -42,6 +43,7 @@ function route(frame: ServerFrame): string {
     case 'pong': return 'pong';
     case 'error': return frame.code + frame.message;
     case 'erased': return frame.customerId;
+    case 'reach': return `${frame.purpose}/${frame.channel}: ${frame.allowed ? frame.to ?? '' : frame.reason ?? ''}`;
   }
 }
 
@@ -57,3 +59,13 @@ oc.customer();
 // @ts-expect-error: the state is one of four words
 const wrong: ConnectionState = 'opening';
 console.log(wrong);
+
+// A sender's reach subscription, as a client frame, and its answers.
+const askReach: ClientFrame = { type: 'subscribe', id: 'r9', customerId: 'linda', reach: { purpose: 'marketing', channel: 'sms' } };
+const reachAnswered = (f: ServerFrame): boolean => f.type === 'subscribed' && f.reach?.channel === askReach.type.length.toString();
+
+// A fetch of its own (React Native, an old Node) needs only what ResponseLike names, no DOM types.
+const answer: ResponseLike = { ok: true, status: 200, headers: { get: () => null }, json: async () => ({ customerId: 'julia', version: 1, changes: [] }) };
+const myFetch: FetchLike = async (input, init) => (input && init.method === 'POST' ? answer : answer);
+connect({ url: 'http://127.0.0.1:8080', token: 'jwt', fetch: myFetch }).close();
+console.log(reachAnswered);

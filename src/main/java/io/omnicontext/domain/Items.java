@@ -35,5 +35,7 @@ public final class Items {
   public record Handoff(String handoffId, String kind, String ref, String fromChannel, String toTeam, Instant dueBy,
       String note, String status, Instant createdAt, Actor acceptedBy, Instant acceptedAt, String outcome) {
     public boolean waiting() { return "open".equals(status) || "overdue".equals(status); }
+    /** Accepted by someone of the team, not completed yet. */
+    public boolean inProgress() { return "accepted".equals(status); }
   }
 }

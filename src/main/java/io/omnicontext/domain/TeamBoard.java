@@ -3,17 +3,20 @@ package io.omnicontext.domain;
 import io.omnicontext.domain.Items.Handoff;
 import java.time.Instant;
 
-/** How a team's screen lists a waiting hand-off: which customer, what it refers to, by when. */
+/** How a team's screen lists a waiting or accepted hand-off: which customer, what it refers to, by when. */
 public final class TeamBoard {
   private TeamBoard() {}
 
   public record Item(String customerId, String handoffId, String kind, String ref, String status, Instant dueBy,
       String summary, String fromChannel, String note) {}
 
-  /** The board item for a hand-off after a commit, or null when it no longer waits (accepted, completed). */
+  /**
+   * What the team's board keeps for a hand-off after a commit: its entry while it waits (open, overdue) or is
+   * accepted and not yet done, so a screen that reloads can still complete it; null once completed.
+   */
   public static Item item(CustomerContext c, String handoffId) {
     Handoff h = c.handoffs().get(handoffId);
-    return h == null || !h.waiting() ? null : entry(c, handoffId);
+    return h == null || !(h.waiting() || h.inProgress()) ? null : entry(c, handoffId);
   }
 
   /** The hand-off's entry as a board lists it, whatever its status (a team frame's `item`); null if there is no such hand-off. */

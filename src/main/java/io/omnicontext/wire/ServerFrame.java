@@ -2,7 +2,6 @@ package io.omnicontext.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -10,6 +9,7 @@ import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.AttentionItem;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerContext;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.omnicontext.domain.TeamBoard;
 import java.time.Instant;
 import java.util.List;
@@ -35,13 +35,16 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** The customer's context at a version, or the team's waiting hand-offs at a seq (each already encoded). */
+  /**
+   * The customer's context at a version, or the team's waiting hand-offs at a seq: the board stores each item
+   * encoded, so each goes out as it is stored (one raw value per element, no re-parsing, no string joins).
+   */
   @JsonTypeName("snapshot")
-  record Snapshot(String customerId, Long version, CustomerContext context, String team, Long seq, @JsonRawValue String handoffs)
+  record Snapshot(String customerId, Long version, CustomerContext context, String team, Long seq, List<RawValue> handoffs)
       implements ServerFrame {
     public static Snapshot customer(CustomerContext context) { return new Snapshot(context.customerId(), context.version(), context, null, null, null); }
     public static Snapshot team(String team, long seq, List<String> encodedHandoffs) {
-      return new Snapshot(null, null, null, team, seq, "[" + String.join(",", encodedHandoffs) + "]");
+      return new Snapshot(null, null, null, team, seq, encodedHandoffs.stream().map(RawValue::new).toList());
     }
   }
 

@@ -1,11 +1,12 @@
 // Agent desk: sign in with a token, pick my channel, find a customer, work from one live screen.
 // The context comes from the SDK (kept current from each change's patch); every write goes through
-// oc.write (REST) with a fresh Idempotency-Key.
+// oc.write (REST) with a fresh Idempotency-Key per action; a failed action that may have committed is re-sent
+// with the same key and body ("Try again"), so it is never recorded twice.
 import { connect } from '../sdk/omnicontext.js';
 import {
   CHANNELS, el, replaceKeepingFocus, takeToken, claimsOf, newKey, shortId, showConnection, showVersion, when,
   isPast, localInput, fromLocalInput, inHours, problemText, problemField, byId, list, Highlights, announcer,
-  changeLabel, channelChip, statusChip, resolveCustomer,
+  changeLabel, channelChip, statusChip, resolveCustomer, mayHaveCommitted, channelsText,
 } from '../shared/ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +22,10 @@ let watching = null;                     // the customer id on screen
 let subscription = null;
 let ctx = null;
 let shownVersion = null;
+let missing = false;                     // the customer on screen has no change yet: a mistyped id, or a customer to create
+let creating = null;                     // the id the agent chose to start a new customer under
+let myEngagement = null;                 // {customerId, engagementId} of "I'm with this customer", ended when I leave
+let failed = null;                       // {customerId, ops, key, what}: the last action that may have committed
 
 // ---- sign-in, channel, connection ---------------------------------------------------------------
 
@@ -37,7 +42,7 @@ function signIn(t) {
   showConnection($('connection'), oc.state);
   oc.onState((state) => {
     showConnection($('connection'), state);
-    if (state === 'reconnecting') { say('Connection lost, reconnecting'); $('engage').disabled = false; }
+    if (state === 'reconnecting') { say('Connection lost, reconnecting'); $('engage').disabled = false; myEngagement = null; }
     if (state === 'open') say('Connected');
   });
   const first = params.get('customer');
@@ -46,6 +51,7 @@ function signIn(t) {
 }
 
 function showSignIn(message) {
+  if (oc) { oc.close(); oc = null; }
   $('signin').hidden = false;
   $('desk').hidden = true;
   alertText(message || '');
@@ -70,7 +76,8 @@ function alertText(text) { $('alert').textContent = text; }
 
 function open(id) {
   if (subscription) subscription.close();
-  watching = id; ctx = null; shownVersion = null;
+  leaveEngagement();
+  watching = id; ctx = null; shownVersion = null; missing = false;
   offerReasons.clear();
   $('log').replaceChildren();
   alertText('');
@@ -83,7 +90,10 @@ function open(id) {
   history.replaceState(null, '', `${location.pathname}?${params}`);
   subscription = oc.customer(id, {
     onUpdate(context, change) { if (id === watching) update(context, change); },
-    onError(err) { if (id === watching) alertText(`Cannot show ${id}: ${err.code}${err.message ? ` (${err.message})` : ''}`); },
+    onError(err) {
+      if (err.code === 'unauthorized') { showSignIn('The token expired or was refused: sign in again.'); return; }
+      if (id === watching) alertText(`Cannot show ${id}: ${err.code}${err.message ? ` (${err.message})` : ''}`);
+    },
   });
 }
 
@@ -91,6 +101,8 @@ function update(context, change) {
   const previous = shownVersion;
   ctx = context || {};
   shownVersion = change ? change.version : subscription.version;
+  // Version 0: nothing was ever recorded under this id. Writing would create a customer, so ask first.
+  missing = shownVersion === 0 && creating !== watching;
   if (change) {
     highlights.add(change);
     logLine(`v${change.version} ${changeLabel(change)}`, change);
@@ -112,6 +124,17 @@ function logLine(text, change) {
 
 function render() {
   if (!ctx) return;
+  $('missing').hidden = !missing;
+  $('work').hidden = missing;
+  $('engage').hidden = missing;
+  $('story').disabled = missing;
+  if (missing) {
+    $('missing-text').textContent = `No customer with id ${watching}.`;
+    $('customer-name').textContent = watching;
+    $('customer-id').textContent = 'nothing recorded under this id';
+    showVersion($('version'), shownVersion);
+    return;
+  }
   const profile = ctx.profile || {};
   $('customer-name').textContent = profile.name || watching;
   $('customer-id').textContent = `id ${watching}`;
@@ -133,7 +156,12 @@ function render() {
 }
 
 const none = (text) => [el('li', { class: 'empty' }, text)];
-const show = (v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+/** A profile or preference value for people: nested members as "key: value" pairs, lists comma-separated. */
+const show = (v) => {
+  if (Array.isArray(v)) return v.map(show).join(', ');
+  if (v !== null && typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join('; ');
+  return String(v);
+};
 
 function pairs(obj) {
   const entries = Object.entries(obj);
@@ -160,7 +188,13 @@ function attentionItems() {
   if (!items.length) return none('Nothing needs attention.');
   return items.map((a) => el('li', { class: `card sev-${a.severity}`, data: { ref: a.ref } },
     el('div', { class: 'line' }, el('span', { class: 'sev' }, a.severity), el('span', { class: 'title' }, ATTENTION_TEXT[a.kind] || a.kind)),
-    el('div', { class: 'meta' }, a.ref, a.detail ? ` · ${String(a.detail).replace(/,/g, ', ')}` : '', a.since ? ' · since ' : '', a.since ? when(a.since) : '')));
+    el('div', { class: 'meta' }, a.ref, a.detail ? ` · ${attentionDetail(a)}` : '', a.since ? ' · since ' : '', a.since ? when(a.since) : '')));
+}
+
+/** An attention item's detail for people: a channel list as the channels an agent can act on, else as it is. */
+function attentionDetail(a) {
+  const parts = String(a.detail).split(',').map((x) => x.trim());
+  return parts.every((x) => CHANNELS.includes(x) || x === 'system') ? `redeemable on ${channelsText(parts)}` : parts.join(', ');
 }
 
 function offerCards() {
@@ -173,7 +207,7 @@ function offerCards() {
       el('div', { class: 'line' }, el('span', { class: 'title' }, o.title || o.offerId), statusChip(o.status),
         o.price != null ? el('span', {}, `${o.price}`) : ''),
       el('p', { class: 'meta' }, 'from ', channelChip(o.originChannel), ' · valid until ', when(o.validUntil)),
-      el('p', { class: 'meta' }, 'redeemable on ', (o.eligibleChannels || ['every channel']).join(', ')));
+      el('p', { class: 'meta' }, 'redeemable on ', o.eligibleChannels ? channelsText(o.eligibleChannels) : 'every channel'));
     if (o.status === 'redeemed') {
       card.append(el('p', {}, 'Redeemed on ', channelChip(o.redeemedChannel), ' at ', when(o.redeemedAt)));
     } else if (o.status === 'issued' && eligible && !isPast(o.validUntil)) {
@@ -256,10 +290,44 @@ function interactionCards() {
 
 // ---- writes -------------------------------------------------------------------------------------
 
-/** One user action: the ops through REST with a fresh Idempotency-Key; a refusal shown, never thrown. */
-async function write(ops, prefix) {
-  return oc.write(watching, ops, { idempotencyKey: newKey(prefix) });
+/** One user action: the ops through REST with a fresh Idempotency-Key; rejects as the SDK does. */
+function write(ops, prefix, what = 'The change') {
+  return send({ customerId: watching, ops, key: newKey(prefix), what });
 }
+
+/** Sends an action; one that may have committed (no answer, 503) is kept for "Try again" with its key and body. */
+async function send(action) {
+  try {
+    const answer = await oc.write(action.customerId, action.ops, { idempotencyKey: action.key });
+    if (failed === action) offerRetry(null);
+    return answer;
+  } catch (err) {
+    if (mayHaveCommitted(err)) offerRetry(action, err);
+    throw err;
+  }
+}
+
+function offerRetry(action, err) {
+  failed = action;
+  $('retry').hidden = !action;
+  if (action) {
+    $('retry-text').textContent = `${action.what} may not have been recorded (${problemText(err)}). Try again sends the very same request, so it is recorded once.`;
+  }
+}
+
+$('retry-button').addEventListener('click', async () => {
+  const action = failed;
+  if (!action) return;
+  $('retry-button').disabled = true;
+  try {
+    await send(action);
+    alertText('');
+  } catch (err) {
+    if (!mayHaveCommitted(err)) { offerRetry(null); alertText(`${action.what} was refused: ${problemText(err)}`); }
+  } finally {
+    $('retry-button').disabled = false;
+  }
+});
 
 /** A text field's value, emptied at once so the next entry can start while this one is sent. */
 function takeText(field) {
@@ -268,16 +336,19 @@ function takeText(field) {
   return text;
 }
 
-/** After a refusal: the text back in its field, unless something new was typed meanwhile. */
-function giveBack(field, text) {
-  if (!field.value) field.value = text;
+/**
+ * After a refusal: the text back in its field, unless something new was typed meanwhile. Not after a failure
+ * that may have committed: Try again re-sends it, a second submit would record it twice.
+ */
+function giveBack(field, text, err) {
+  if (!field.value && !mayHaveCommitted(err)) field.value = text;
 }
 
 async function redeem(offerId, button) {
   button.disabled = true;
   offerReasons.delete(offerId);
   try {
-    await write([{ op: 'offer.redeem', offerId, channel: myChannel() }], 'redeem');
+    await write([{ op: 'offer.redeem', offerId, channel: myChannel() }], 'redeem', 'The redemption');
   } catch (err) {
     offerReasons.set(offerId, redeemRefusal(offerId, err));
     render();
@@ -306,7 +377,7 @@ $('reschedule').addEventListener('close', async () => {
   const a = rescheduling; rescheduling = null;
   if ($('reschedule').returnValue !== 'save' || !a || !$('reschedule-at').value) return;
   try {
-    await write([{ op: 'appointment.reschedule', appointmentId: a.appointmentId, kind: a.kind, at: fromLocalInput($('reschedule-at').value) }], 'reschedule');
+    await write([{ op: 'appointment.reschedule', appointmentId: a.appointmentId, kind: a.kind, at: fromLocalInput($('reschedule-at').value) }], 'reschedule', 'The new time');
   } catch (err) { alertText(`Not rescheduled: ${problemText(err)}`); }
 });
 
@@ -335,10 +406,10 @@ $('handoff-form').addEventListener('submit', async (e) => {
   const note = takeText($('ho-note'));
   if (note) op.note = note;
   try {
-    await write([op], 'handoff');
+    await write([op], 'handoff', 'The hand-off');
     alertText('');
   } catch (err) {
-    giveBack($('ho-note'), note);
+    giveBack($('ho-note'), note, err);
     alertText(`Not handed over: ${problemText(err)}`);
   }
 });
@@ -348,9 +419,9 @@ $('note-form').addEventListener('submit', async (e) => {
   const visibility = new FormData(e.currentTarget).get('visibility');
   const text = takeText($('note-text'));
   try {
-    await write([{ op: 'note.add', noteId: `n-${shortId()}`, text, visibility }], 'note');
+    await write([{ op: 'note.add', noteId: `n-${shortId()}`, text, visibility }], 'note', 'The note');
   } catch (err) {
-    giveBack($('note-text'), text);
+    giveBack($('note-text'), text, err);
     alertText(`Note not added: ${problemText(err)}`);
   }
 });
@@ -359,32 +430,96 @@ $('engage').addEventListener('click', async () => {
   const channel = myChannel();
   const activity = { voice: 'on-call', chat: 'in-chat', store: 'at-counter' }[channel] || 'engaged';
   $('engage').disabled = true;
-  try { await oc.engage(watching, { channel, activity }); } catch (err) {
+  const customerId = watching;
+  try {
+    const started = await oc.engage(customerId, { channel, activity });
+    myEngagement = { customerId, engagementId: started.data?.engagementId, channel, activity };
+  } catch (err) {
     $('engage').disabled = false;
     alertText(`Could not mark you engaged: ${problemText(err)}`);
   }
 });
 
-// ---- the story: the sofa, one step a second, through REST with this token ------------------------
+/** Leaving a customer ends "I'm with this customer" (the server ends it too, but only when the socket closes). */
+function leaveEngagement() {
+  const e = myEngagement;
+  myEngagement = null;
+  if (!e || !e.engagementId) return;
+  oc.write(e.customerId, [{ op: 'engagement.end', engagementId: e.engagementId, channel: e.channel, activity: e.activity }],
+    { idempotencyKey: newKey('engagement-end') }).catch(() => { /* it ends with the connection anyway */ });
+}
+
+$('create').addEventListener('click', () => {
+  creating = watching;
+  missing = false;
+  render();
+  $('note-text').focus();
+});
+
+// ---- the story: the sofa, one step a second, each step through REST as the channel that acts ------
+// bin/run hands the desk one token per channel of the story (?story-tokens=email:JWT,chat:JWT,store:JWT): the
+// email step is the campaign system's, the chat steps a chat agent's, the accept and redemption the store's.
+// Without them every step goes with this desk's own token, and the highlights say so.
+
+const storyTokens = takeStoryTokens();
+
+function takeStoryTokens() {
+  const key = 'omnicontext.desk.story-tokens';
+  const fromUrl = params.get('story-tokens');
+  if (fromUrl) {
+    sessionStorage.setItem(key, fromUrl);
+    params.delete('story-tokens');
+    history.replaceState(null, '', `${location.pathname}${params.toString() ? `?${params}` : ''}`);
+  }
+  const out = new Map();
+  for (const pair of (sessionStorage.getItem(key) || '').split(',')) {
+    const [channel, jwt] = pair.split(/:(.*)/s);
+    if (channel && jwt) out.set(channel.trim(), jwt.trim());
+  }
+  return out;
+}
+
+/** One story step as its channel's actor: that channel's token if the desk has one, else the desk's own. */
+async function storyStep(channel, ops) {
+  const bearer = storyTokens.get(channel);
+  if (!bearer) return write(ops, 'story', 'The story step');
+  const key = newKey(`story-${channel}`);
+  for (let attempt = 1; ; attempt++) {       // the same key on a retry, as oc.write does
+    let res;
+    try {
+      res = await fetch(`/v1/customers/${encodeURIComponent(watching)}/changes`, {
+        method: 'POST', body: JSON.stringify({ ops }),
+        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      });
+    } catch (err) {
+      if (attempt < 2) continue;
+      throw { status: 0, code: 'network', detail: err.message };
+    }
+    if (res.status === 503 && attempt < 2) continue;
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw { status: res.status, code: body.code || `http_${res.status}`, detail: body.detail || res.statusText };
+    return body;
+  }
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function sofaStory(team) {
   const s = shortId(), offerId = `o-sofa-${s}`, reservationId = `r-sofa-${s}`, handoffId = `h-sofa-${s}`;
   return [
-    ['Offer issued by email', [
+    ['Offer issued by email', 'email', [
       { op: 'offer.issue', offerId, title: 'Green sofa -15%', originChannel: 'email', eligibleChannels: ['chat', 'store', 'web'], price: 849, validUntil: inHours(24 * 7) },
       { op: 'interaction.record', interactionId: `i-mail-${s}`, channel: 'email', kind: 'campaign', summary: 'Opened the green sofa offer' }]],
-    ['Sofa reserved in chat', [
+    ['Sofa reserved in chat', 'chat', [
       { op: 'interaction.record', interactionId: `i-chat-${s}`, channel: 'chat', kind: 'chat', summary: 'Asked to hold the green sofa until Saturday' },
       { op: 'reservation.hold', reservationId, sku: 'SOFA-GREEN', storeId: team.split(':')[1] || 'branch-X', until: inHours(48) }]],
-    [`Handed off to ${team}`, [
+    [`Handed off to ${team}`, 'chat', [
       { op: 'handoff.create', handoffId, kind: 'reservation', ref: reservationId, fromChannel: 'chat', toTeam: team, dueBy: inHours(4), note: 'Comes at 5 pm to see the green sofa; the -15% offer applies' }]],
-    ['The store accepted the hand-off', [{ op: 'handoff.accept', handoffId }]],
-    ['Redeemed in store', [
+    ['The store accepted the hand-off', 'store', [{ op: 'handoff.accept', handoffId }]],
+    ['Redeemed in store', 'store', [
       { op: 'offer.redeem', offerId, channel: 'store' },
       { op: 'interaction.record', interactionId: `i-store-${s}`, channel: 'store', kind: 'visit', summary: 'Bought the green sofa with the offer' }]],
-    ['Sofa picked up, hand-off completed', [
+    ['Sofa picked up, hand-off completed', 'store', [
       { op: 'reservation.fulfil', reservationId }, { op: 'handoff.complete', handoffId, outcome: 'Sold with the offer' }]],
   ];
 }
@@ -394,9 +529,10 @@ $('story').addEventListener('click', async () => {
   const status = $('story-status');
   $('story').disabled = true;
   try {
-    for (const [i, [title, ops]] of steps.entries()) {
-      status.textContent = `Step ${i + 1} of ${steps.length}: ${title}`;
-      await write(ops, 'story');
+    for (const [i, [title, channel, ops]] of steps.entries()) {
+      const as = storyTokens.has(channel) ? channel : `${channel}, sent with your token`;
+      status.textContent = `Step ${i + 1} of ${steps.length}: ${title} (as ${as})`;
+      await storyStep(channel, ops);
       if (i < steps.length - 1) await sleep(1000);
     }
     status.textContent = `The story is done (${steps.length} steps).`;

@@ -186,6 +186,12 @@ export interface HandoffItem {
   [member: string]: Json | undefined;
 }
 
+/** What a reach subscription asks: may this customer be contacted for this purpose on this channel. */
+export interface ReachQuery {
+  purpose: 'marketing' | 'service' | string;
+  channel: 'sms' | 'email' | 'push' | 'voice' | string;
+}
+
 export interface SubscribedFrame {
   type: 'subscribed';
   id: string | null;
@@ -193,6 +199,8 @@ export interface SubscribedFrame {
   version?: number;
   team?: string;
   seq?: number;
+  /** Present on the answer to a reach subscription. */
+  reach?: ReachQuery;
 }
 
 export interface CustomerSnapshotFrame {
@@ -228,6 +236,20 @@ export interface UnsubscribedFrame {
   id: string | null;
   customerId?: string;
   team?: string;
+  /** Present when a reach subscription ended. */
+  reach?: ReachQuery;
+}
+
+/** A sender's reach answer: sent first on a reach subscription, then again whenever a change alters it. */
+export interface ReachFrame {
+  type: 'reach';
+  customerId: string;
+  version: number;
+  purpose: ReachQuery['purpose'];
+  channel: ReachQuery['channel'];
+  allowed: boolean;
+  to?: string | null;
+  reason?: string;
 }
 
 export interface PongFrame {
@@ -251,14 +273,17 @@ export interface ErasedFrame {
 }
 
 export type ServerFrame =
-  | SubscribedFrame | SnapshotFrame | ChangeFrame | HandoffFrame | UnsubscribedFrame | PongFrame | ErrorFrame | ErasedFrame;
+  | SubscribedFrame | SnapshotFrame | ChangeFrame | HandoffFrame | UnsubscribedFrame | PongFrame | ErrorFrame | ErasedFrame
+  | ReachFrame;
 
-/** Client-to-server frames the SDK sends. */
+/** Client-to-server frames (the SDK sends all but the reach ones, which senders use directly; staff only). */
 export type ClientFrame =
   | { type: 'subscribe'; id: string; customerId: string; after?: number }
   | { type: 'subscribe'; id: string; team: string; after?: number }
+  | { type: 'subscribe'; id: string; customerId: string; reach: ReachQuery }
   | { type: 'unsubscribe'; id: string; customerId: string }
   | { type: 'unsubscribe'; id: string; team: string }
+  | { type: 'unsubscribe'; id: string; customerId: string; reach: ReachQuery }
   | { type: 'ping'; id: string }
   | { type: 'engage'; id: string; customerId: string; channel?: Channel | string; activity?: string };
 
@@ -281,6 +306,18 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
 }
 
+/** What write needs of a fetch answer: a DOM Response, undici's, React Native's all fit (no DOM lib needed). */
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText?: string;
+  readonly headers?: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}
+
+/** A fetch function: the global one of a browser, Node 18+ or React Native, or any with this shape. */
+export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<ResponseLike>;
+
 export interface ConnectOptions {
   /** The node's http(s) base, e.g. http://127.0.0.1:8080 (the stream is ws(s)://.../v1/stream). */
   url: string;
@@ -291,7 +328,7 @@ export interface ConnectOptions {
   /** For runtimes without a global WebSocket (Node 20 without --experimental-websocket). */
   WebSocket?: WebSocketConstructor;
   /** For runtimes without a global fetch (write only). */
-  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<Response>;
+  fetch?: FetchLike;
   /** Idle time before the SDK pings (default 25 000 ms). */
   pingIntervalMs?: number;
   /** No frame this long after a ping: the link is dead, reconnect (default 10 000 ms). */
@@ -363,6 +400,7 @@ export interface Op {
 }
 
 export interface WriteOptions {
+  /** With a key, a request that got no answer or a 503 is sent once more with the same key and body. */
   idempotencyKey?: string;
   expectedVersion?: number;
 }

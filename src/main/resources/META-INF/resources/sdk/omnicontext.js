@@ -9,6 +9,7 @@ const MAX_RETRY_MS = 30000;         // ... and never more than 30 s apart
 const STABLE_OPEN_MS = 2000;        // a socket open this long resets the back-off
 const TOKEN_MARGIN_S = 30;          // a token expiring within 30 s is renewed before use (getToken)
 const ENGAGE_TIMEOUT_MS = 15000;
+const WRITE_RETRY_MS = 500;         // a write that may have committed (network error, 503) is sent again after this
 const PING_INTERVAL_MS = 25000;     // idle this long: ping ...
 const PING_TIMEOUT_MS = 10000;      // ... and no frame this long after it: the link is dead, reconnect
 const AUTH_CLOSE = 4401;
@@ -266,6 +267,7 @@ function bases(url) {
   };
 }
 
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const later = typeof queueMicrotask === 'function' ? queueMicrotask : (fn) => Promise.resolve().then(fn);
 
 /** A listener's exception must not break the SDK's bookkeeping: report it and go on. */
@@ -798,17 +800,25 @@ export function connect(options) {
         throw rejection(0, 'bad_request', 'write(customerId, ops[]): a customer id and an array of ops');
       }
       const body = expectedVersion === undefined || expectedVersion === null ? { ops } : { ops, expectedVersion };
-      let response;
-      try {
-        response = await post(customerId, body, idempotencyKey, await tokens.current());
-        if (response.status === 401 && tokens.canRenew()) {
-          response = await post(customerId, body, idempotencyKey, await tokens.fresh());
+      // With an Idempotency-Key, a request that may have committed (network error, 503) is sent once more with the
+      // same key and body: the server answers the first commit's result instead of committing twice. Without a key
+      // a retry could commit twice, so there is none.
+      const attempts = idempotencyKey === undefined ? 1 : 2;
+      for (let attempt = 1; ; attempt++) {
+        let response;
+        try {
+          response = await post(customerId, body, idempotencyKey, await tokens.current());
+          if (response.status === 401 && tokens.canRenew()) {
+            response = await post(customerId, body, idempotencyKey, await tokens.fresh());
+          }
+        } catch (e) {
+          if (attempt < attempts && !closed) { await pause(WRITE_RETRY_MS); continue; }
+          throw rejection(0, 'network', e && e.message ? e.message : String(e));
         }
-      } catch (e) {
-        throw rejection(0, 'network', e && e.message ? e.message : String(e));
+        if (response.status === 503 && attempt < attempts && !closed) { await pause(WRITE_RETRY_MS); continue; }
+        if (!response.ok) throw await problemOf(response);
+        return response.json();
       }
-      if (!response.ok) throw await problemOf(response);
-      return response.json();
     },
 
     engage(customerId, { channel, activity } = {}) {

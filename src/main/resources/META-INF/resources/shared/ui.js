@@ -61,7 +61,7 @@ export function claimsOf(token) {
   }
 }
 
-/** A fresh Idempotency-Key: one per user action, so a retried request commits nothing twice. */
+/** A fresh Idempotency-Key: one per user action; a retry of that action re-sends it (see mayHaveCommitted). */
 export function newKey(prefix = 'ui') {
   const id = globalThis.crypto && crypto.randomUUID ? crypto.randomUUID()
     : [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -93,6 +93,10 @@ export function when(iso, clockOnly = false) {
   if (Number.isNaN(d.getTime())) return String(iso);
   return el('time', { datetime: iso, title: iso }, (clockOnly ? clockFmt : timeFmt).format(d));
 }
+
+/** A server-made text (a team board's summary) with its RFC 3339 instants as local dates and times. */
+export const humanTimes = (text) => (text ? String(text).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z/g,
+  (iso) => (Number.isNaN(new Date(iso).getTime()) ? iso : timeFmt.format(new Date(iso)))) : text);
 
 export const isPast = (iso) => iso && new Date(iso).getTime() < Date.now();
 
@@ -165,11 +169,48 @@ export function landings(change) {
   return items.filter((l) => l.ref !== undefined || !items.some((o) => o.section === l.section && o.ref !== undefined));
 }
 
-/** "offer.redeem by store": what happened and which channel made it (the change's actor.channel). */
-export function changeLabel(change) {
-  const by = change.actor?.channel ? ` by ${change.actor.channel}` : '';
-  return `${change.op}${by}`;
+/** The channel an op itself names (where it happened), if it names one: the redemption's, the hand-off's origin, ... */
+export function opChannel(change) {
+  const d = change?.data || {};
+  return d.channel || d.fromChannel || d.originChannel || null;
 }
+
+/**
+ * "offer.redeem by store": what happened and which channel made it. The op's own channel wins where it names
+ * one (a voice agent redeeming on chat redeemed on chat); when the actor's token has another channel both are
+ * said: "offer.redeem on chat, by voice".
+ */
+export function changeLabel(change) {
+  const where = opChannel(change), by = change.actor?.channel;
+  if (where && by && where !== by) return `${change.op} on ${where}, by ${by}`;
+  return where || by ? `${change.op} by ${where || by}` : change.op;
+}
+
+const PLAIN_OP = {
+  'offer.issue': 'New offer', 'offer.redeem': 'Offer used', 'offer.expired': 'Offer expired', 'appointment.schedule': 'Appointment booked',
+  'appointment.reschedule': 'Appointment moved', 'appointment.cancel': 'Appointment cancelled', 'reservation.hold': 'Item reserved',
+  'reservation.fulfil': 'Reservation picked up', 'reservation.release': 'Reservation released', 'reservation.expired': 'Reservation ended',
+  'note.add': 'New message', 'preference.set': 'Preferences saved', 'profile.set': 'Details updated',
+};
+
+/** What a customer reads about a change: no op names, no channel lists ("New offer", "Offer used in store"). */
+export function plainLabel(change) {
+  const text = PLAIN_OP[change.op] || 'Updated';
+  const where = opChannel(change);
+  return change.op === 'offer.redeem' && where ? `${text} (${CHANNEL_TEXT[where] || where})` : text;
+}
+
+/** Channels as people say them. */
+export const CHANNEL_TEXT = { web: 'online', email: 'by email', chat: 'in chat', voice: 'on the phone', store: 'in store', mobile: 'in the app', social: 'on social media', system: 'automatically' };
+
+/** A list of channels for people: the customer's own ones, "system" left out. */
+export const channelsText = (channels) => (channels || []).filter((c) => c !== 'system').join(', ');
+
+/**
+ * Whether a write that failed may have committed all the same (no answer, or 503 after the SDK's own retry):
+ * then it must be sent again with the same Idempotency-Key and body, never as a new request.
+ */
+export const mayHaveCommitted = (err) => err?.status === 0 && err?.code === 'network' || err?.status === 503;
 
 /**
  * Remembers where recent changes landed so every re-render can mark them for a few seconds
@@ -179,9 +220,8 @@ export class Highlights {
   constructor(onExpire, millis = globalThis.OMNICONTEXT_HIGHLIGHT_MS || 3500) { this.items = []; this.onExpire = onExpire; this.millis = millis; }
 
   /** `tag` names the step on the label: the change's version by default, a team feed's seq for team frames. */
-  add(change, tag = `v${change.version}`) {
+  add(change, tag = `v${change.version}`, label = `${tag} · ${changeLabel(change)}`) {
     const until = Date.now() + this.millis;
-    const label = `${tag} · ${changeLabel(change)}`;
     for (const l of landings(change)) this.items.push({ ...l, label, tag, until });
     setTimeout(() => this.onExpire(), this.millis + 50);
   }
@@ -199,7 +239,8 @@ export class Highlights {
       target.classList.add('landed');
       const where = target === sec ? sec.querySelector(':scope > h2, :scope > h3') || sec : target;
       if (!where.querySelector(':scope > .landed-by')) {
-        where.append(el('span', { class: 'landed-by' }, i.label));
+        // inside a heading the label would change the heading's name; screen readers hear it from the announcer
+        where.append(el('span', { class: 'landed-by', 'aria-hidden': /^H\d$/.test(where.tagName) ? 'true' : null }, i.label));
       }
     }
   }

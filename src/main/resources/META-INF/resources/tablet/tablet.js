@@ -3,7 +3,7 @@
 import { connect } from '../sdk/omnicontext.js';
 import {
   el, replaceKeepingFocus, takeToken, claimsOf, newKey, showConnection, showVersion, when, isPast,
-  problemText, problemField, byId, Highlights, announcer, channelChip, statusChip, resolveCustomer,
+  problemText, problemField, byId, Highlights, announcer, channelChip, statusChip, resolveCustomer, mayHaveCommitted, humanTimes,
 } from '../shared/ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +18,9 @@ let oc = null;
 let team = null;
 let board = [];                          // the team's open and overdue hand-offs (the SDK keeps them current)
 const seen = new Map();                  // handoffId -> last board item, to keep showing it once accepted
-const inProgress = new Map();            // handoffId -> {item, acceptedBy}: accepted here or elsewhere, not completed
+const inProgress = new Map();            // handoffId -> {item, acceptedBy}: accepted here, elsewhere or before a reload, not completed
+const completed = new Set();             // handoffIds seen completed: a list fetched earlier must not bring them back
+const retryKeys = new Map();             // action -> the key of its attempt that may have committed, re-sent on the next tap
 let counterId = null, counterSub = null, counterCtx = null, counterVersion = null;
 
 // ---- sign-in and the team feed ------------------------------------------------------------------
@@ -38,13 +40,17 @@ function start(t, teamName) {
   oc.onState((state) => showConnection($('connection'), state));
   oc.team(team, {
     onUpdate(handoffs, frame) { onTeam(handoffs, frame); },
-    onError(err) { alertText(`Cannot show ${team}: ${err.code}${err.message ? ` (${err.message})` : ''}`); },
+    onError(err) {
+      if (err.code === 'unauthorized') { showSignIn('The token expired or was refused: sign in again.'); return; }
+      alertText(`Cannot show ${team}: ${err.code}${err.message ? ` (${err.message})` : ''}`);
+    },
   });
   const first = params.get('customer');
   if (first) showCustomer(first);
 }
 
 function showSignIn(message) {
+  if (oc) { oc.close(); oc = null; }
   $('signin').hidden = false;
   $('tablet').hidden = true;
   if (params.get('team')) $('team').value = params.get('team');
@@ -63,11 +69,25 @@ function onTeam(handoffs, frame) {
     const change = frame.change, id = change.data?.handoffId;
     const item = frame.item || seen.get(id) || { customerId: frame.customerId, handoffId: id };
     if (change.op === 'handoff.accept') inProgress.set(id, { item: { ...item, status: 'accepted' }, acceptedBy: change.actor });
-    if (change.op === 'handoff.complete') inProgress.delete(id);
+    if (change.op === 'handoff.complete') { inProgress.delete(id); completed.add(id); }
     if (change.op === 'handoff.create') say(`New hand-off: ${item.summary || id}`);
     highlights.add(change, `#${frame.seq}`);
+  } else {
+    loadAccepted();                      // a snapshot (first, or after a gap): what the team accepted and has not completed
   }
   render();
+}
+
+/** The team's accepted, not completed hand-offs from the server, so a reload or a second tablet can complete them. */
+async function loadAccepted() {
+  try {
+    const res = await fetch(`/v1/teams/${encodeURIComponent(team)}/handoffs?status=accepted`, { headers: { Authorization: `Bearer ${token.get()}` } });
+    if (!res.ok) return;               // the board still works; only what was accepted before stays unlisted
+    for (const item of (await res.json()).handoffs || []) {
+      if (!completed.has(item.handoffId) && !inProgress.has(item.handoffId)) inProgress.set(item.handoffId, { item, acceptedBy: null });
+    }
+    render();
+  } catch { /* offline: the feed reconnects and asks again */ }
 }
 
 // ---- the customer at the counter ----------------------------------------------------------------
@@ -108,7 +128,7 @@ const dueText = (iso) => (isPast(iso) ? ['overdue since ', when(iso)] : ['due ',
 
 function boardCard(h) {
   return el('li', { class: `card${h.status === 'overdue' ? ' st-overdue-card' : ''}`, data: { ref: h.handoffId, customer: h.customerId } },
-    el('div', { class: 'line' }, el('span', { class: 'title' }, h.summary || `${h.kind} ${h.ref}`), statusChip(h.status)),
+    el('div', { class: 'line' }, el('span', { class: 'title' }, humanTimes(h.summary) || `${h.kind} ${h.ref}`), statusChip(h.status)),
     el('p', { class: 'meta' }, `${h.kind} ${h.ref} · `, ...dueText(h.dueBy), h.fromChannel ? ' · from ' : '', h.fromChannel ? channelChip(h.fromChannel) : ''),
     h.note ? el('p', {}, h.note) : '',
     messageOf(h.handoffId),
@@ -132,7 +152,7 @@ function progressItems() {
 
 function progressCard({ item: h, acceptedBy }) {
   return el('li', { class: 'card', data: { ref: h.handoffId, customer: h.customerId } },
-    el('div', { class: 'line' }, el('span', { class: 'title' }, h.summary || `${h.kind} ${h.ref}`), statusChip('accepted')),
+    el('div', { class: 'line' }, el('span', { class: 'title' }, humanTimes(h.summary) || `${h.kind} ${h.ref}`), statusChip('accepted')),
     el('p', { class: 'meta' }, 'accepted', acceptedBy ? ` by ${acceptedBy.sub || ''} on ` : '', acceptedBy ? channelChip(acceptedBy.channel) : '',
       h.customerId ? ` · customer ${h.customerId}` : ''),
     h.note ? el('p', {}, h.note) : '',
@@ -191,15 +211,22 @@ function offerCard(o) {
 
 // ---- writes -------------------------------------------------------------------------------------
 
-/** One tap: the op through REST with a fresh Idempotency-Key; a refusal lands on the card it came from. */
+/**
+ * One tap: the op through REST with a fresh Idempotency-Key; a refusal lands on the card it came from. A tap
+ * that may have committed (no answer, 503) keeps its key: tapping again re-sends the same request.
+ */
 async function act(customerId, op, refId, button, explain = problemText) {
   button.disabled = true;
   messages.delete(refId);
+  const action = `${customerId}\n${JSON.stringify(op)}`;
+  const key = retryKeys.get(action) || newKey(`tablet-${op.op}`);
   try {
-    await oc.write(customerId, [op], { idempotencyKey: newKey(`tablet-${op.op}`) });
+    await oc.write(customerId, [op], { idempotencyKey: key });
+    retryKeys.delete(action);
     return true;
   } catch (err) {
-    messages.set(refId, explain(err));
+    if (mayHaveCommitted(err)) retryKeys.set(action, key); else retryKeys.delete(action);
+    messages.set(refId, mayHaveCommitted(err) ? `It may not have gone through (${problemText(err)}): tap again to send it once more.` : explain(err));
     render();
     return false;
   } finally {

@@ -4,7 +4,7 @@
 import { connect } from '../sdk/omnicontext.js';
 import {
   el, replaceKeepingFocus, takeToken, claimsOf, newKey, showConnection, showVersion, when, problemText, byId, list,
-  Highlights, announcer, statusChip,
+  Highlights, announcer, statusChip, plainLabel, channelsText, CHANNEL_TEXT, mayHaveCommitted,
 } from '../shared/ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,6 +20,7 @@ const PREFS = [                          // [input, key, kind, the value when th
 const edited = new Set();                // preference inputs the customer changed and has not saved yet
 
 let oc = null, customerId = null, sub = null, ctx = null, version = null;
+let unsent = null;                       // {body, key} of a save that may have committed: saving the same again re-sends it
 
 function start(t) {
   const claims = claimsOf(t);
@@ -37,14 +38,18 @@ function start(t) {
     onUpdate(context, change) {
       ctx = context || {};
       version = change ? change.version : sub.version;
-      if (change && change.op !== 'redacted') { highlights.add(change); say(`Updated: ${change.op}`); }
+      if (change && change.op !== 'redacted') { highlights.add(change, undefined, plainLabel(change)); say(plainLabel(change)); }
       render();
     },
-    onError(err) { alertText(`We cannot show your account right now (${err.code}).`); },
+    onError(err) {
+      if (err.code === 'unauthorized') { showSignIn('You were signed out: sign in again.'); return; }
+      alertText(`We cannot show your account right now (${err.code}).`);
+    },
   });
 }
 
 function showSignIn(message) {
+  if (oc) { oc.close(); oc = null; }
   $('signin').hidden = false;
   $('widget').hidden = true;
   alertText(message || '');
@@ -73,9 +78,15 @@ function offerCard(o) {
   return el('li', { class: 'card', data: { ref: o.offerId } },
     el('div', { class: 'line' }, el('span', { class: 'title' }, o.title || o.offerId), statusChip(o.status), o.price != null ? `${o.price}` : ''),
     o.status === 'redeemed'
-      ? el('p', { class: 'meta' }, `Used ${o.redeemedChannel ? `(${o.redeemedChannel}) ` : ''}on `, when(o.redeemedAt))
+      ? el('p', { class: 'meta' }, `Used ${o.redeemedChannel ? `${CHANNEL_TEXT[o.redeemedChannel] || o.redeemedChannel} ` : ''}on `, when(o.redeemedAt))
       : el('p', { class: 'meta' }, 'valid until ', when(o.validUntil),
-        o.eligibleChannels ? ` · use it: ${o.eligibleChannels.join(', ')}` : ''));
+        waysToUse(o) ? ` · use it ${waysToUse(o)}` : ''));
+}
+
+/** "online, in chat or in store": where the customer can use an offer, in words ("system" is not theirs). */
+function waysToUse(o) {
+  const ways = channelsText(o.eligibleChannels).split(', ').filter(Boolean).map((c) => CHANNEL_TEXT[c] || c);
+  return ways.length > 1 ? `${ways.slice(0, -1).join(', ')} or ${ways[ways.length - 1]}` : ways.join('');
 }
 
 function appointmentCard(a) {
@@ -123,13 +134,18 @@ $('prefs').addEventListener('submit', async (e) => {
     .filter(([id, key, kind, fallback]) => formValue(id, kind) !== serverValue(prefs, key, kind === 'bool' ? fallback : null))
     .map(([id, key, kind]) => ({ op: 'preference.set', key, value: formValue(id, kind) }));
   if (!ops.length) { edited.clear(); $('prefs-status').textContent = 'Nothing to change.'; return; }
+  const body = JSON.stringify(ops);
+  const key = unsent && unsent.body === body ? unsent.key : newKey('prefs');
   try {
-    await oc.write(customerId, ops, { idempotencyKey: newKey('prefs') });
+    await oc.write(customerId, ops, { idempotencyKey: key });
+    unsent = null;
     edited.clear();
     $('prefs-status').textContent = 'Saved.';
     render();
   } catch (err) {
-    alertText(`Not saved: ${problemText(err)}`);
+    unsent = mayHaveCommitted(err) ? { body, key } : null;
+    alertText(mayHaveCommitted(err) ? `We could not tell whether that was saved (${problemText(err)}): press Save again, it will not be saved twice.`
+      : `Not saved: ${problemText(err)}`);
   }
 });
 

@@ -129,12 +129,14 @@ class HandoffOpsTests {
   }
 
   @Test
-  void the_team_board_lists_a_waiting_handoff_with_a_summary_and_drops_it_once_accepted() {
+  void the_team_board_lists_a_waiting_handoff_with_a_summary_keeps_it_accepted_and_drops_it_once_completed() {
     CustomerContext c = given(profileSet("name", "Ada"), hold("r-1", "2026-11-24T18:00:00Z"), handoff("h-1", TEAM, DUE));
     assertEquals(new TeamBoard.Item(CID, "h-1", "reservation", "r-1", "open", DUE_BY,
         "Ada: reservation SKU-1 at store-9 until 2026-11-24T18:00:00Z", "chat", "customer picks up tomorrow"), TeamBoard.item(c, "h-1"));
     assertEquals("overdue", TeamBoard.item(overdue(c), "h-1").status());
-    assertNull(TeamBoard.item(after(c, T0, accept("h-1")), "h-1"));
+    CustomerContext accepted = after(c, T0, accept("h-1"));
+    assertEquals("accepted", TeamBoard.item(accepted, "h-1").status(), "a reloaded tablet must still find what it accepted");
+    assertNull(TeamBoard.item(after(accepted, T0, Map.of("op", "handoff.complete", "handoffId", "h-1", "outcome", "done")), "h-1"));
   }
 
   static Stream<Arguments> invalid_ops() {

@@ -90,6 +90,35 @@ class HandoffAndReachStoriesIT implements Topology {
     }
   }
 
+  /** Guards the tablet that reloads: it must find on the server what it accepted and has not completed yet. */
+  @Test
+  void an_accepted_hand_off_stays_listed_for_its_team_on_either_node_until_it_is_completed() {
+    String team = "store:branch-" + Tokens.newId("x");
+    Client chat = as(one(), "agent", "chat-agent", "chat");
+    Client tablet = as(two(), "agent", "tablet-x", "store");
+    String due = Instant.now().plus(4, ChronoUnit.HOURS).toString();
+    chat.commit(customer, List.of(handoff("h-1", team, due), handoff("h-2", team, due)));
+    tablet.commit(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1")));
+
+    for (Client node : List.of(tablet, tablet.on(one()))) {
+      assertEquals(List.of("h-1 accepted"), listed(node, team, "accepted"), "the accepted hand-off, and only it");
+      assertEquals(List.of("h-2 open"), listed(node, team, "open,overdue"), "the waiting list is what it was");
+      assertEquals(List.of("h-2 open"), listed(node, team, null), "the default is still open,overdue");
+    }
+    assertEquals(List.of("h-2 open", "h-1 accepted"), listed(tablet, team, "open,accepted"));
+    tablet.commit(customer, List.of(Map.of("op", "handoff.complete", "handoffId", "h-1", "outcome", "picked up")));
+    assertEquals(List.of(), listed(tablet, team, "accepted"), "a completed hand-off leaves the list");
+    assertEquals(400, tablet.get("/v1/teams/" + team + "/handoffs?status=completed").status(), "completed ones are not kept");
+  }
+
+  private static List<String> listed(Client node, String team, String status) {
+    Client.Answer a = node.get("/v1/teams/" + team + "/handoffs" + (status == null ? "" : "?status=" + status));
+    assertEquals(200, a.status(), a.toString());
+    List<String> out = new java.util.ArrayList<>();
+    a.body().path("handoffs").forEach(h -> out.add(h.path("handoffId").asText() + " " + h.path("status").asText()));
+    return out;
+  }
+
   @Test
   void an_unaccepted_transfer_becomes_overdue_exactly_once_with_three_nodes_and_the_supervisor_feed_shows_it() {
     String team = "backoffice:transfers-" + Tokens.newId("t");

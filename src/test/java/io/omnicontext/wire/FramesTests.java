@@ -34,6 +34,13 @@ class FramesTests {
     assertEquals("{\"type\":\"subscribed\",\"id\":\"r1\",\"team\":\"store:x\",\"seq\":0}", FRAMES.write(ServerFrame.Subscribed.team("r1", "store:x", 0)));
     assertEquals("{\"type\":\"snapshot\",\"team\":\"store:x\",\"seq\":2,\"handoffs\":[{\"a\":1}]}",
         FRAMES.write(ServerFrame.Snapshot.team("store:x", 2, List.of("{\"a\":1}"))));
+    // each stored item goes out as it is, one element each; an empty board is an empty list, not a missing member
+    assertEquals("{\"type\":\"snapshot\",\"team\":\"store:x\",\"seq\":3,\"handoffs\":[{\"a\":1},{\"b\":[2]}]}",
+        FRAMES.write(ServerFrame.Snapshot.team("store:x", 3, List.of("{\"a\":1}", "{\"b\":[2]}"))));
+    assertEquals("{\"type\":\"snapshot\",\"team\":\"store:x\",\"seq\":0,\"handoffs\":[]}", FRAMES.write(ServerFrame.Snapshot.team("store:x", 0, List.of())));
+    // the SSE stream's last event when the token expires: an error frame without id
+    assertEquals("{\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"the token expired\"}",
+        FRAMES.write(new ServerFrame.Error(null, "unauthorized", "the token expired")));
     assertEquals("{\"type\":\"pong\",\"id\":\"r4\"}", FRAMES.write(new ServerFrame.Pong("r4")));
     assertEquals("{\"type\":\"error\",\"id\":\"r1\",\"code\":\"forbidden\",\"message\":\"no\"}",
         FRAMES.write(new ServerFrame.Error("r1", "forbidden", "no")));

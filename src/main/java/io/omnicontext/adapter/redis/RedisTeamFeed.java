@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@link TeamFeed} over the keys commit.lua writes: seq counter, frame log (zset by seq), waiting board (hash). */
+/** {@link TeamFeed} over the keys team-apply.lua writes: seq counter, frame log (zset by seq), board (hash of waiting and accepted items). */
 @ApplicationScoped
 public class RedisTeamFeed implements TeamFeed {
   /** Team names cannot hold quotes, so the first "seq" member of a frame is its own. */
@@ -27,10 +27,11 @@ public class RedisTeamFeed implements TeamFeed {
   public Uni<Board> board(String tenant, String team) {
     return scripts.run(RedisScripts.TEAM_BOARD, List.of(RedisKeys.teamSeq(tenant, team), RedisKeys.teamBoard(tenant, team)), List.of())
         .map(r -> {
-          List<String> items = new ArrayList<>();
-          r.get(1).forEach(i -> items.add(i.toString()));
-          items.sort(java.util.Comparator.comparing(RedisTeamFeed::dueBy)); // most urgent first, as the REST list
-          return new Board(r.get(0).toLong(), items);
+          List<String> waiting = new ArrayList<>(), accepted = new ArrayList<>();
+          r.get(1).forEach(i -> (ACCEPTED.equals(statusOf(i.toString())) ? accepted : waiting).add(i.toString()));
+          waiting.sort(java.util.Comparator.comparing(RedisTeamFeed::dueBy)); // most urgent first, as the REST list
+          accepted.sort(java.util.Comparator.comparing(RedisTeamFeed::dueBy));
+          return new Board(r.get(0).toLong(), waiting, accepted);
         });
   }
 
@@ -45,6 +46,15 @@ public class RedisTeamFeed implements TeamFeed {
           boolean complete = seqs.isEmpty() ? current <= after : seqs.get(0) == after + 1;
           return new Frames(seqs, frames, current, complete);
         }));
+  }
+
+  private static final String ACCEPTED = "accepted";
+  /** A board item is one flat object whose strings are escaped, so the first unescaped "status" member is its own. */
+  private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
+
+  static String statusOf(String item) {
+    Matcher m = STATUS.matcher(item);
+    return m.find() ? m.group(1) : "";
   }
 
   private static final Pattern DUE_BY = Pattern.compile("\"dueBy\":\"([^\"]+)\"");

@@ -21,11 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** A team's waiting hand-offs for screens that poll; the WebSocket team feed pushes the same. */
+/**
+ * A team's waiting hand-offs for screens that poll (the WebSocket team feed pushes the same), and, asked with
+ * status=accepted, the ones accepted and not completed yet, so a screen that reloads can still complete them.
+ */
 @Path("/v1/teams/{team}/handoffs")
 @Produces(MediaType.APPLICATION_JSON)
 public class TeamsResource {
   private static final Set<String> WAITING = Set.of("open", "overdue");
+  private static final String ACCEPTED = "accepted";
 
   private final Caller caller;
   private final TeamFeed teams;
@@ -43,10 +47,14 @@ public class TeamsResource {
     AccessPolicy.team(p, team);
     Set<String> wanted = status == null || status.isBlank() ? WAITING
         : Arrays.stream(status.split(",")).map(String::trim).collect(Collectors.toSet());
-    if (!WAITING.containsAll(wanted)) throw Refusal.badRequest("status lists open and/or overdue (the board holds waiting hand-offs)");
+    if (!wanted.stream().allMatch(s -> WAITING.contains(s) || ACCEPTED.equals(s))) {
+      throw Refusal.badRequest("status lists open, overdue and/or accepted (completed hand-offs leave the team's lists)");
+    }
     return teams.board(p.tenant(), team).map(board -> {
       List<JsonNode> items = new ArrayList<>();
-      for (String item : board.waitingJson()) {
+      List<String> stored = new ArrayList<>(board.waitingJson());
+      if (wanted.contains(ACCEPTED)) stored.addAll(board.acceptedJson());
+      for (String item : stored) {
         JsonNode n = read(item);
         if (wanted.contains(n.path("status").asText())) items.add(n);
       }

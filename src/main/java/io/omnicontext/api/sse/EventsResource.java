@@ -12,6 +12,8 @@ import io.omnicontext.service.push.Subscription;
 import io.omnicontext.service.push.Subscriptions;
 import io.omnicontext.service.push.OpenSessions;
 import io.omnicontext.health.Draining;
+import io.omnicontext.wire.Frames;
+import io.omnicontext.wire.ServerFrame;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -43,10 +45,12 @@ public class EventsResource {
   private final Draining draining;
   private final Vertx vertx;
   private final LiveMetrics metrics;
+  private final Frames frames;
 
   public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
-      Draining draining, Vertx vertx, LiveMetrics metrics) {
+      Draining draining, Vertx vertx, LiveMetrics metrics, Frames frames) {
     this.metrics = metrics;
+    this.frames = frames;
     this.open = open;
     this.draining = draining;
     this.caller = caller;
@@ -92,9 +96,9 @@ public class EventsResource {
    * The token expired: the stream ends with an "unauthorized" event (SSE has no close codes). The client reconnects
    * with a fresh token and resumes from the last id it saw.
    */
-  private static void expired(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
+  private void expired(MultiEmitter<? super OutboundSseEvent> emitter, Sse sse) {
     emitter.emit(sse.newEventBuilder().name("unauthorized").mediaType(MediaType.TEXT_PLAIN_TYPE)
-        .data("{\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"the token expired\"}").build());
+        .data(frames.write(new ServerFrame.Error(null, "unauthorized", "the token expired"))).build());
     emitter.complete();
   }
 
