@@ -304,7 +304,35 @@ class TokenVerifierTests {
     void a_clock_skew_over_5_s_refuses_to_start() {
       JWTAuthContextInfo info = new JWTAuthContextInfo(); // smallrye's default skew is 60 s
       assertThrows(IllegalStateException.class, () -> TokenSettings.hs256(info, SECRET));
-      assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(info));
+      info.setIssuedBy(ISSUER);
+      info.setExpectedAudience(Set.of(AUDIENCE));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(info));
+      assertTrue(e.getMessage().contains("clock.skew"), e.getMessage());
+    }
+
+    /** Defect guarded: smallrye-jwt skips the iss and aud checks when they are unset, so any client's token of the realm passed. */
+    @Test
+    void a_public_key_without_issuer_or_audiences_refuses_to_start_naming_what_is_missing() {
+      JWTAuthContextInfo neither = configured();
+      neither.setPublicKeyContent(Base64.getEncoder().encodeToString(SERVICE_KEY.getPublic().getEncoded()));
+      String both = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(neither)).getMessage();
+      assertTrue(both.contains("MP_JWT_VERIFY_ISSUER") && both.contains("MP_JWT_VERIFY_AUDIENCES"), both);
+
+      JWTAuthContextInfo noAudience = production();
+      noAudience.setExpectedAudience(null);
+      String audience = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(noAudience)).getMessage();
+      assertTrue(audience.contains("MP_JWT_VERIFY_AUDIENCES") && !audience.contains("MP_JWT_VERIFY_ISSUER"), audience);
+
+      JWTAuthContextInfo blankAudience = production();
+      blankAudience.setExpectedAudience(Set.of(" "));
+      assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(blankAudience));
+
+      JWTAuthContextInfo noIssuer = production();
+      noIssuer.setIssuedBy(null);
+      String issuer = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(noIssuer)).getMessage();
+      assertTrue(issuer.contains("MP_JWT_VERIFY_ISSUER") && !issuer.contains("MP_JWT_VERIFY_AUDIENCES"), issuer);
+
+      TokenSettings.asymmetric(production()); // both set: starts
     }
 
     @Test
