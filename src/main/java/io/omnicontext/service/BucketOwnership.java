@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.omnicontext.port.BucketLeases;
@@ -59,7 +60,7 @@ public class BucketOwnership {
       leases.releaseAll().await().atMost(RELEASE_WAIT);
       Log.infof("buckets: node=%s released its buckets", leases.node());
     } catch (RuntimeException notReleased) {
-      Log.warnf("buckets: node=%s could not release its buckets (%s); they pass on when the leases run out", leases.node(), notReleased.getMessage());
+      Log.warnf("buckets: node=%s could not release its buckets (%s); they pass on when the leases run out", leases.node(), LogSafe.failure(notReleased));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.ops.Traces;
 import io.omnicontext.config.OmnicontextConfig;
@@ -155,7 +156,7 @@ public class CommitChanges {
   private Uni<Void> scheduleDue(CustomerKey key, Commit commit) {
     return TimeRules.nextDue(commit.after(), commit.changes().get(0).at())
         .map(at -> due.schedule(key, at)
-            .onFailure().invoke(e -> Log.warnf("due schedule not written customer=%s: %s", commit.after().customerId(), e.getMessage()))
+            .onFailure().invoke(e -> Log.warnf("due schedule not written customer=%s: %s", commit.after().customerId(), LogSafe.failure(e)))
             .onFailure().recoverWithNull())
         .orElse(Uni.createFrom().voidItem());
   }

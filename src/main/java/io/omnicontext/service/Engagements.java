@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.CaseOps;
 import io.omnicontext.domain.Commit;
@@ -91,7 +92,7 @@ public class Engagements {
     return presence.expired(owned, now, 100)
         .onItem().transformToMulti(leases -> Multi.createFrom().iterable(leases))
         .onItem().transformToUniAndConcatenate(lease -> endIfActive(lease).chain(() -> presence.clear(lease, now))
-            .onFailure().invoke(err -> Log.warnf("engagement %s not ended: %s", lease.engagementId(), err.getMessage()))
+            .onFailure().invoke(err -> Log.warnf("engagement %s not ended: %s", lease.engagementId(), LogSafe.failure(err)))
             .onFailure().recoverWithNull())
         .collect().last().replaceWithVoid();
   }

@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.CustomerKey;
@@ -66,7 +67,7 @@ public class ExpirySweeper {
                 .map(at -> at.isAfter(now) ? due.schedule(key, at) : Uni.createFrom().voidItem())
                 .orElseGet(() -> due.clear(key, now))))
         .onFailure().call(err -> {
-          Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), err.getMessage());
+          Log.warnf("time-driven commit failed tenant=%s customer=%s: %s", key.tenant(), key.customerId(), LogSafe.failure(err));
           return due.schedule(key, now.plus(RETRY_LATER)).onFailure().recoverWithNull(); // not ahead of everyone else forever
         })
         .onFailure().recoverWithNull();

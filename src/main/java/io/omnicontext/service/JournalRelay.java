@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.port.BucketLeases;
@@ -184,9 +185,9 @@ public class JournalRelay {
   private void down(Throwable err) {
     lastLook = System.nanoTime();
     metrics.storeError(LiveMetrics.Store.POSTGRES);
-    if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", err.getMessage());
+    if (postgresUp) Log.errorf("journal: cannot journal now (%s); the outbox keeps the changes", LogSafe.failure(err));
     postgresUp = false;
-    lastError = String.valueOf(err.getMessage());
+    lastError = LogSafe.failure(err); // a driver message may quote the rows it was sent
     measureLagNowAndThen().subscribe().with(x -> {}, x -> {});
   }
 }

@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
@@ -77,7 +78,7 @@ public class Rehydration {
       try {
         ctx = ContextRules.commit(ctx, List.of(OpParser.replay(c.op(), c.data())), c.actor(), c.at()).after();
       } catch (Refusal r) {
-        Log.errorf("journaled v%d of tenant=%s customer=%s does not replay (%s); stepped over", c.version(), key.tenant(), key.customerId(), r.getMessage());
+        Log.errorf("journaled v%d of tenant=%s customer=%s does not replay (%s); stepped over", c.version(), key.tenant(), key.customerId(), r.reason());
       }
       ctx = ctx.withVersion(c.version());
     }

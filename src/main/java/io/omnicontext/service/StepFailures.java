@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.LogSafe;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
@@ -27,8 +28,8 @@ final class StepFailures {
   }
 
   private Uni<Void> failed(Throwable err) {
-    if (failing) Log.debugf("%s failed again: %s", step, err.getMessage());
-    else Log.warnf("%s failed: %s (retried every run; logged again once it works)", step, err.getMessage());
+    if (failing) Log.debugf("%s failed again: %s", step, LogSafe.failure(err));
+    else Log.warnf("%s failed: %s (retried every run; logged again once it works)", step, LogSafe.failure(err));
     failing = true;
     return Uni.createFrom().voidItem();
   }

@@ -2,6 +2,7 @@ package io.omnicontext.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -17,6 +18,17 @@ class LogSafeTests {
     String logged = LogSafe.failure(quoting);
     assertEquals("java.io.UncheckedIOException caused by java.io.IOException", logged);
     assertFalse(logged.contains("julia"));
+  }
+
+  /** Defect guarded: the 500 path logged the stack with its messages, which may quote the request's values. */
+  @Test
+  void a_stack_names_each_type_of_the_chain_with_its_frames_and_no_message() {
+    var quoting = new IllegalStateException("value julia@example.com", new IllegalArgumentException("token eyJhbGciOi"));
+    String logged = LogSafe.stack(quoting);
+    assertTrue(logged.startsWith("java.lang.IllegalStateException\n\tat "), logged);
+    assertTrue(logged.contains("Caused by: java.lang.IllegalArgumentException\n\tat "), logged);
+    assertTrue(logged.contains("LogSafeTests.a_stack_names_each_type"), "the frames say where: " + logged);
+    assertFalse(logged.contains("julia") || logged.contains("eyJ"), logged);
   }
 
   @Test

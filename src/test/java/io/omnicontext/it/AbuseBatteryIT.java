@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.omnicontext.it.Grammar.Http;
 import io.omnicontext.it.Grammar.Reader;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -51,6 +50,9 @@ import org.junit.jupiter.api.Test;
 class AbuseBatteryIT {
   private static final long SEED = 20261201L;
   private static final int CONCURRENCY = 6;
+  /** How long an SSE answer is read: long enough for the history replay to arrive, bounded since the stream stays open. */
+  private static final Duration SSE_WINDOW = Duration.ofMillis(400);
+  private static final int SSE_MAX_BYTES = 512 * 1024;
   private static final int WS_CONNECTIONS_PER_READER = 3;
   private static final Set<String> PROBLEM_CODES = Set.of("bad_request", "unknown_op", "validation_failed", "unauthorized", "forbidden",
       "not_found", "version_conflict", "offer_already_redeemed", "offer_not_eligible", "idempotency_key_reused", "handoff_taken",
@@ -90,6 +92,7 @@ class AbuseBatteryIT {
     List<List<String>> frames = frames(random);
     long started = System.nanoTime();
     runRequests(requests);
+    eventWindowsReadTheReplay();
     long restDone = System.nanoTime();
     runFrames(frames);
     runHandshakes();
@@ -293,14 +296,53 @@ class AbuseBatteryIT {
     in.headers().forEach(b::header);
     if (in.body() != null) b.header("Content-Type", "application/json");
     b.method(in.method(), in.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(in.body()));
-    HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    String type = response.headers().firstValue("Content-Type").orElse("");
-    String body;
-    try (InputStream s = response.body()) {
-      // an event stream that opened stays open: its first bytes are enough
-      body = type.startsWith("text/event-stream") ? new String(s.readNBytes(64), StandardCharsets.UTF_8) : new String(s.readAllBytes(), StandardCharsets.UTF_8);
+    HttpResponse<String> response = http.send(b.build(), AbuseBatteryIT::bodyOrEventWindow);
+    check(in, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+  }
+
+  /** A whole body, or what an event stream (which stays open) sends within SSE_WINDOW: its replay, then live events. */
+  private static HttpResponse.BodySubscriber<String> bodyOrEventWindow(HttpResponse.ResponseInfo info) {
+    return info.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
+        ? new EventWindow() : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+  }
+
+  /** Collects an event stream's bytes for SSE_WINDOW (or up to SSE_MAX_BYTES), then cancels it. */
+  private static final class EventWindow implements HttpResponse.BodySubscriber<String> {
+    private final CompletableFuture<String> body = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private java.util.concurrent.Flow.Subscription subscription;
+
+    @Override
+    public CompletionStage<String> getBody() { return body; }
+
+    @Override
+    public synchronized void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+      CompletableFuture.delayedExecutor(SSE_WINDOW.toMillis(), TimeUnit.MILLISECONDS).execute(this::finish);
     }
-    check(in, response.statusCode(), type, body);
+
+    @Override
+    public synchronized void onNext(List<java.nio.ByteBuffer> items) {
+      for (java.nio.ByteBuffer b : items) {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        bytes.write(a, 0, a.length);
+      }
+      if (bytes.size() >= SSE_MAX_BYTES) finish();
+    }
+
+    @Override
+    public void onError(Throwable t) { finish(); } // a stream the server ended: what it sent is the answer
+
+    @Override
+    public void onComplete() { finish(); }
+
+    private synchronized void finish() {
+      if (body.isDone()) return;
+      if (subscription != null) subscription.cancel();
+      body.complete(bytes.toString(StandardCharsets.UTF_8));
+    }
   }
 
   private void check(Http in, int status, String type, String body) {
@@ -324,6 +366,16 @@ class AbuseBatteryIT {
       failures.add("unexpected status: " + what);
     }
     if (in.reader() != Reader.STAFF && body.contains(marker)) failures.add("LEAK to " + in.reader() + ": " + what);
+  }
+
+  /** The SSE reads above scan events, not a stream's first bytes: the customer's own replay shows the internal note redacted. */
+  private void eventWindowsReadTheReplay() throws Exception {
+    HttpResponse<String> own = http.send(HttpRequest.newBuilder(URI.create(Nodes.one().base() + "/v1/customers/" + self + "/events?after=0"))
+        .header("Authorization", "Bearer " + customerA).build(), AbuseBatteryIT::bodyOrEventWindow);
+    assertEquals(200, own.statusCode());
+    assertTrue(own.body().contains("\"op\":\"redacted\""), "the window holds the replayed events: " + abbreviate(own.body()));
+    check(new Http("events replay", "GET", "/v1/customers/" + self + "/events?after=0", customerA, null, Map.of(), Reader.CUSTOMER),
+        own.statusCode(), own.headers().firstValue("Content-Type").orElse(""), own.body());
   }
 
   private static String abbreviate(String s) { return s.length() > 300 ? s.substring(0, 300) + "..." : s; }

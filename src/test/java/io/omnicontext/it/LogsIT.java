@@ -76,6 +76,56 @@ class LogsIT {
     assertEquals(List.of(), leaks, "no token, no query string, no identity value in the log");
   }
 
+  /**
+   * Defect guarded: failures were logged with their messages, and a driver's message quotes the data it was sent
+   * (PostgreSQL's "Key (value)=(...)" and the like). Here PostgreSQL refuses this tenant's identity rows with an
+   * error that quotes the value (a trigger of this test, on this tenant only): the nodes log the failure, by type.
+   */
+  @Test
+  void a_store_failure_whose_message_quotes_a_customer_value_is_logged_without_it() throws Exception {
+    String value = customer + "-private@example.com";
+    String trigger = "it_logs_" + tenant.replace('-', '_');
+    java.util.Map<Path, Integer> seen = new java.util.HashMap<>();
+    for (Path log : nodeLogs()) seen.put(log, Files.readAllLines(log).size());
+    postgres("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.tenant = '" + tenant
+        + "' THEN RAISE EXCEPTION 'identity % of % refused', NEW.value, NEW.customer_id; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER " + trigger + " BEFORE INSERT ON identity_link FOR EACH ROW EXECUTE FUNCTION " + trigger + "()");
+    try {
+      Client agent = new Client(Nodes.one(), Tokens.mint(tenant, "agent", "ada", "voice", null));
+      Client.Answer linked = agent.post(customer, List.of(Map.of("op", "identity.link", "type", "email", "value", value)));
+      assertTrue(linked.status() == 200 || linked.status() == 503, linked.status() + " " + linked.body());
+      await("a node logs the journal failing").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+          .until(() -> newLines(seen).stream().anyMatch(l -> l.contains("cannot journal now") || l.contains("settled later")));
+    } finally {
+      postgres("DROP TRIGGER IF EXISTS " + trigger + " ON identity_link", "DROP FUNCTION IF EXISTS " + trigger + "()");
+    }
+    await("the journal catches up once PostgreSQL takes the row").atMost(Duration.ofSeconds(30))
+        .until(() -> !Journal.versions(tenant, customer).isEmpty());
+    List<String> leaks = newLines(seen).stream().filter(l -> l.contains(value) || l.contains(customer + "-private")).toList();
+    assertEquals(List.of(), leaks, "PostgreSQL's message, with the customer's value, in the log");
+  }
+
+  private static List<Path> nodeLogs() {
+    return Nodes.all().stream().map(n -> Path.of("target", "it-" + n.name() + ".log")).toList();
+  }
+
+  /** Lines the nodes logged since the counts in {@code seen}. */
+  private static List<String> newLines(java.util.Map<Path, Integer> seen) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (var e : seen.entrySet()) {
+      List<String> all = Files.readAllLines(e.getKey());
+      out.addAll(all.subList(Math.min(e.getValue(), all.size()), all.size()));
+    }
+    return out;
+  }
+
+  private static void postgres(String... statements) throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + Infra.PG_PORT + "/omnicontext_test", "omnicontext", "omnicontext");
+        var st = c.createStatement()) {
+      for (String sql : statements) st.execute(sql);
+    }
+  }
+
   @Test
   void a_caller_id_that_could_forge_a_line_is_replaced() {
     Http.Answer a = Http.send("GET", Nodes.one().base().resolve("/v1/customers/" + customer + "/context"), Map.of("X-Request-Id", "a b{\"x\":1}"), null);

@@ -49,6 +49,39 @@ class SecurityDefectsIT {
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 401);
   }
 
+  /**
+   * Defect guarded: a WebSocket outlived its token's exp (StreamSession's expiry timer). The client then reconnects with
+   * a fresh token and resumes with after: every change once, in order, the ones written while it was away included.
+   */
+  @Test
+  void a_websocket_closes_with_4401_within_10_s_of_its_tokens_exp_and_a_fresh_token_resumes_with_after() {
+    agent.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
+    long exp = System.currentTimeMillis() / 1000 + 3;
+    Client shortLived = new Client(Nodes.one(), Tokens.mint(tenant, "customer", "app", "web", customer, exp));
+    List<Long> seen = new java.util.ArrayList<>();
+    try (Client.Stream ws = shortLived.stream()) {
+      ws.subscribe(customer);
+      agent.on(Nodes.two()).commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Bea"))));
+      ws.await(f -> f.path("type").asText().equals("change") && f.path("version").asLong() == 2, "v2, live before exp");
+      await("the server closes the socket within 10 s of exp").atMost(Duration.ofMillis((exp + 10) * 1000 - System.currentTimeMillis()))
+          .pollInterval(Duration.ofMillis(100)).until(() -> ws.closedWith() != null);
+      assertTrue(ws.closedWith().startsWith("4401"), "closed with " + ws.closedWith());
+      seen.addAll(ws.versions(customer));
+    }
+    assertEquals(List.of(2L), seen, "the live change before exp");
+
+    agent.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Cleo")))); // while it is away
+    Client fresh = new Client(Nodes.three(), Tokens.mint(tenant, "customer", "app", "web", customer));
+    try (Client.Stream ws = fresh.stream()) {
+      ws.send(Map.of("type", "subscribe", "customerId", customer, "after", seen.get(seen.size() - 1)));
+      ws.await(f -> f.path("type").asText().equals("subscribed"), "subscribed again");
+      agent.commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Dana"))));
+      ws.await(f -> f.path("type").asText().equals("change") && f.path("version").asLong() == 4, "v4, live after the resume");
+      assertEquals(List.of(3L, 4L), ws.versions(customer), "the missed change replayed, then live: none lost, none twice");
+      assertTrue(ws.frames.stream().noneMatch(f -> f.path("type").asText().equals("snapshot")), "resumed, not resynced: " + ws.frames);
+    }
+  }
+
   @Test
   void an_idempotent_answer_rendered_for_an_agent_is_not_replayed_to_a_customer_token() {
     Client app = new Client(Nodes.two(), Tokens.mint(tenant, "customer", "app", "web", customer));

@@ -1,5 +1,6 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.LogSafe;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -133,7 +134,7 @@ final class PubSubShard {
     synchronized (this) {
       if (channels.remove(channel) == null || connection == null) return;
       connection.send(Request.cmd(flavour.unsubscribe).arg(channel))
-          .onFailure(err -> Log.debugf("unsubscribe %s not sent: %s", channel, err.getMessage()));
+          .onFailure(err -> Log.debugf("unsubscribe %s not sent: %s", channel, LogSafe.failure(err)));
     }
   }
 

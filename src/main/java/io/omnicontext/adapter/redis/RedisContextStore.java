@@ -1,5 +1,6 @@
 package io.omnicontext.adapter.redis;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.config.JsonCodec;
 import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Change;
@@ -133,7 +134,7 @@ public class RedisContextStore implements ContextStore {
           .onFailure().recoverWithNull()); // a claim not given back expires on its own
     }).chain(outboxId -> settle(followUp).replaceWith(new Committed(outboxId, true))
         .onFailure().recoverWithItem(e -> {
-          Log.warnf("commit settled later by the journal relay tenant=%s customer=%s: %s", key.tenant(), key.customerId(), e.getMessage());
+          Log.warnf("commit settled later by the journal relay tenant=%s customer=%s: %s", key.tenant(), key.customerId(), LogSafe.failure(e));
           return new Committed(outboxId, false);
         }));
   }

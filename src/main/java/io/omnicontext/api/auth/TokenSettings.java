@@ -91,9 +91,14 @@ public class TokenSettings {
     return checkedSkew(info);
   }
 
-  /** The configured asymmetric algorithms (RS256 by default); an HMAC algorithm here is a misconfiguration. */
+  /**
+   * The configured asymmetric algorithms (RS256 by default); an HMAC algorithm here is a misconfiguration. Issuer and
+   * audiences are required: without them smallrye-jwt skips both checks, and any token the provider (a whole
+   * Keycloak realm) signs for any of its clients would pass.
+   */
   static JWTAuthContextInfo asymmetric(JWTAuthContextInfo configured) {
     JWTAuthContextInfo info = new JWTAuthContextInfo(configured);
+    requireIssuerAndAudiences(info);
     for (SignatureAlgorithm a : info.getSignatureAlgorithm()) {
       if (a.getAlgorithm().startsWith("HS")) {
         throw new IllegalStateException("a public key verifies asymmetric algorithms only, not " + a.getAlgorithm()
@@ -103,6 +108,18 @@ public class TokenSettings {
     info.setSecretVerificationKey(null);
     info.setSecretKeyContent(null);
     return checkedSkew(info);
+  }
+
+  private static void requireIssuerAndAudiences(JWTAuthContextInfo info) {
+    boolean issuer = info.getIssuedBy() != null && !info.getIssuedBy().isBlank() && !"NONE".equals(info.getIssuedBy());
+    boolean audiences = info.getExpectedAudience() != null
+        && info.getExpectedAudience().stream().anyMatch(a -> a != null && !a.isBlank());
+    if (issuer && audiences) return;
+    throw new IllegalStateException("RS256 tokens need their issuer and audience checked: set "
+        + (issuer ? "" : "MP_JWT_VERIFY_ISSUER (mp.jwt.verify.issuer, the provider's issuer URL)")
+        + (issuer || audiences ? "" : " and ")
+        + (audiences ? "" : "MP_JWT_VERIFY_AUDIENCES (mp.jwt.verify.audiences, this service's client id)")
+        + "; without them a token the provider issued for any other client would pass");
   }
 
   private static JWTAuthContextInfo checkedSkew(JWTAuthContextInfo info) {

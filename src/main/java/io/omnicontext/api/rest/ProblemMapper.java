@@ -1,5 +1,6 @@
 package io.omnicontext.api.rest;
 
+import io.omnicontext.config.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.ChannelException;
 import io.omnicontext.api.access.AccessPolicy;
@@ -55,11 +56,11 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response unexpected(Throwable t) {
     if (isStoreDown(t)) {
-      Log.warnf("store unavailable: %s", t.toString());
+      Log.warnf("store unavailable: %s", LogSafe.failure(t));
       return problem(Problems.of(Reason.UNAVAILABLE, "a store is unreachable; retry shortly"));
     }
     String errorId = UUID.randomUUID().toString();
-    Log.errorf(t, "unexpected failure errorId=%s", errorId);
+    Log.errorf("unexpected failure errorId=%s %s", errorId, LogSafe.stack(t)); // types and frames: a message may quote the request
     Map<String, Object> p = Problems.of(Reason.UNAVAILABLE, "unexpected failure; errorId " + errorId);
     p.put("status", 500);
     p.put("title", "Internal error");

@@ -265,7 +265,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     subscribed.values().forEach(Subscription::close);
     subscribed.clear();
     engagements.forEach(lease -> engagementService.end(lease)
-        .subscribe().with(x -> {}, err -> Log.warnf("engagement %s not ended now (its lease ends it): %s", lease.engagementId(), err.getMessage())));
+        .subscribe().with(x -> {}, err -> Log.warnf("engagement %s not ended now (its lease ends it): %s", lease.engagementId(), LogSafe.failure(err))));
     engagements.clear();
   }
 }

@@ -71,7 +71,7 @@ public class Hub {
     local.computeIfPresent(topic, (t, subs) -> {
       subs.remove(s);
       if (!subs.isEmpty()) return subs;
-      feed.unfollow(t).subscribe().with(x -> {}, err -> Log.debugf("unfollow %s failed: %s", t, err.getMessage()));
+      feed.unfollow(t).subscribe().with(x -> {}, err -> Log.debugf("unfollow %s failed: %s", t, LogSafe.failure(err)));
       return null;
     });
   }

@@ -1,5 +1,6 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.ops.LiveMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -103,7 +104,7 @@ abstract class OrderedSubscription<T> implements Subscription {
     }, err -> {
       synchronized (this) {
         filling = false;
-        Log.warnf("gap fill failed %s after=%d: %s", describe(), from, err.getMessage());
+        Log.warnf("gap fill failed %s after=%d: %s", describe(), from, LogSafe.failure(err));
         session.resync("could not fill a gap in the feed of " + describe());
       }
     });

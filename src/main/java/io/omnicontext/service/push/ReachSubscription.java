@@ -1,5 +1,6 @@
 package io.omnicontext.service.push;
 
+import io.omnicontext.config.LogSafe;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
 import io.omnicontext.domain.Audience;
@@ -81,7 +82,7 @@ final class ReachSubscription implements Subscription {
     }, err -> {
       synchronized (this) {
         computing = false;
-        Log.warnf("reach recheck failed customer=%s: %s", key.customerId(), err.getMessage());
+        Log.warnf("reach recheck failed customer=%s: %s", key.customerId(), LogSafe.failure(err));
       }
     });
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.omnicontext.testing.Jose;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,20 +108,7 @@ class TokenVerifierTests {
 
   static String productionClaims() { return claims(",\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\""); }
 
-  static String sign(String alg, Key key, String payload, Map<String, Object> headers) {
-    try {
-      JsonWebSignature jws = new JsonWebSignature();
-      jws.setPayload(payload);
-      jws.setAlgorithmHeaderValue(alg);
-      headers.forEach(jws::setHeader);
-      if (key != null) jws.setKey(key);
-      jws.setDoKeyValidation(false);
-      jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-      return jws.getCompactSerialization();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  static String sign(String alg, Key key, String payload, Map<String, Object> headers) { return Jose.sign(alg, key, payload, headers); }
 
   static String hs256(String payload) { return sign("HS256", new HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)), payload, Map.of()); }
 
@@ -304,7 +288,35 @@ class TokenVerifierTests {
     void a_clock_skew_over_5_s_refuses_to_start() {
       JWTAuthContextInfo info = new JWTAuthContextInfo(); // smallrye's default skew is 60 s
       assertThrows(IllegalStateException.class, () -> TokenSettings.hs256(info, SECRET));
-      assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(info));
+      info.setIssuedBy(ISSUER);
+      info.setExpectedAudience(Set.of(AUDIENCE));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(info));
+      assertTrue(e.getMessage().contains("clock.skew"), e.getMessage());
+    }
+
+    /** Defect guarded: smallrye-jwt skips the iss and aud checks when they are unset, so any client's token of the realm passed. */
+    @Test
+    void a_public_key_without_issuer_or_audiences_refuses_to_start_naming_what_is_missing() {
+      JWTAuthContextInfo neither = configured();
+      neither.setPublicKeyContent(Base64.getEncoder().encodeToString(SERVICE_KEY.getPublic().getEncoded()));
+      String both = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(neither)).getMessage();
+      assertTrue(both.contains("MP_JWT_VERIFY_ISSUER") && both.contains("MP_JWT_VERIFY_AUDIENCES"), both);
+
+      JWTAuthContextInfo noAudience = production();
+      noAudience.setExpectedAudience(null);
+      String audience = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(noAudience)).getMessage();
+      assertTrue(audience.contains("MP_JWT_VERIFY_AUDIENCES") && !audience.contains("MP_JWT_VERIFY_ISSUER"), audience);
+
+      JWTAuthContextInfo blankAudience = production();
+      blankAudience.setExpectedAudience(Set.of(" "));
+      assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(blankAudience));
+
+      JWTAuthContextInfo noIssuer = production();
+      noIssuer.setIssuedBy(null);
+      String issuer = assertThrows(IllegalStateException.class, () -> TokenSettings.asymmetric(noIssuer)).getMessage();
+      assertTrue(issuer.contains("MP_JWT_VERIFY_ISSUER") && !issuer.contains("MP_JWT_VERIFY_AUDIENCES"), issuer);
+
+      TokenSettings.asymmetric(production()); // both set: starts
     }
 
     @Test
@@ -324,25 +336,11 @@ class TokenVerifierTests {
 
   // ---- helpers ----
 
-  static KeyPair rsa() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  static KeyPair rsa() { return Jose.rsa(); }
 
-  static RsaJsonWebKey jwk(KeyPair pair, String kid) {
-    RsaJsonWebKey k = new RsaJsonWebKey((RSAPublicKey) pair.getPublic());
-    k.setKeyId(kid);
-    k.setAlgorithm("RS256");
-    k.setUse("sig");
-    return k;
-  }
+  static RsaJsonWebKey jwk(KeyPair pair, String kid) { return Jose.jwk(pair, kid); }
 
-  static String jwkSet(RsaJsonWebKey... keys) { return new JsonWebKeySet(keys).toJson(); }
+  static String jwkSet(RsaJsonWebKey... keys) { return Jose.jwkSet(keys); }
 
   private static void respond(com.sun.net.httpserver.HttpExchange ex, String body) throws java.io.IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
