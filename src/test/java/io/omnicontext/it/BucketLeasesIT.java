@@ -119,7 +119,7 @@ class BucketLeasesIT {
   }
 
   /** Each bucket's holder as Redis has it (one MGET: the test Redis is standalone), null for none. */
-  private static Map<Integer, String> owners() {
+  static Map<Integer, String> owners() {
     List<String> args = new ArrayList<>(List.of("-n", "2", "--no-raw", "MGET"));
     for (int b = 0; b < RedisKeys.BUCKETS; b++) args.add(RedisKeys.bucketOwner(b));
     Map<Integer, String> out = new TreeMap<>();
@@ -130,7 +130,7 @@ class BucketLeasesIT {
   }
 
   /** What a node's gauge says it holds, by its node name. */
-  private static Map<String, Long> owned(Nodes.Node node) {
+  static Map<String, Long> owned(Nodes.Node node) {
     Map<String, Long> out = new HashMap<>();
     Matcher m = OWNED.matcher(Client.text(node.base().resolve("/q/metrics")));
     while (m.find()) out.put(m.group(1), (long) Double.parseDouble(m.group(2)));
