@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * its screens resume on another node with nothing lost.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class DrainIT {
+class DrainIT implements Topology {
   private static final Duration WINDOW = Duration.ofSeconds(4);
   private final String tenant = Tokens.newTenant();
   private final String customer = Tokens.newId("c");
@@ -49,7 +49,7 @@ class DrainIT {
   @Test
   void a_draining_node_refuses_new_connections_ends_its_own_over_the_window_hands_its_work_over_and_loses_no_write()
       throws Exception {
-    Nodes.Node draining = Nodes.startExtra("drained", Map.of("OMNICONTEXT_DRAIN_WINDOW", WINDOW.toSeconds() + "s"));
+    Nodes.Node draining = extra("drained", Map.of("OMNICONTEXT_DRAIN_WINDOW", WINDOW.toSeconds() + "s"));
     try {
       drain(draining);
     } finally {
@@ -60,9 +60,9 @@ class DrainIT {
   private void drain(Nodes.Node draining) throws Exception {
     String drainedId = BucketLeasesIT.owned(draining).keySet().iterator().next();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-        .until(() -> BucketLeasesIT.owners().containsValue(drainedId)); // it works buckets of its own before SIGTERM
+        .until(() -> owners().containsValue(drainedId)); // it works buckets of its own before SIGTERM
 
-    Client writer = new Client(Nodes.one(), Tokens.mint(tenant, "integration", "crm", "system", null));
+    Client writer = new Client(one(), Tokens.mint(tenant, "integration", "crm", "system", null));
     ResumeDrill drill = new ResumeDrill(draining, writer, agentToken, customer, 8);
     Client.Events sse = new Client(draining, agentToken).events(customer, 0);
     sse.await("\"version\"", "the SSE stream's first event");
@@ -106,16 +106,19 @@ class DrainIT {
     await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertEquals("ended",
         writer.context(engaged).path("engagements").path(engagementId).path("status").asText(), "the engagement held there ended"));
     await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-      Map<Integer, String> owners = BucketLeasesIT.owners();
+      Map<Integer, String> owners = owners();
       List<Integer> unowned = new ArrayList<>();
       owners.forEach((b, node) -> { if (node == null || node.equals(drainedId)) unowned.add(b); });
       assertEquals(List.of(), unowned, "buckets not (yet) held by another node");
       assertEquals(RedisKeys.BUCKETS, owners.size());
     });
 
-    drill.resumeOn(i -> Nodes.two());
+    drill.resumeOn(i -> two());
     drill.assertNothingLostOrDoubled("across the drain");
   }
+
+  /** Each bucket's holder as Redis has it, null for none. */
+  Map<Integer, String> owners() { return BucketLeasesIT.owners(); }
 
   private String activeEngagement(Client c) {
     var it = c.context(engaged).path("engagements").fields();
