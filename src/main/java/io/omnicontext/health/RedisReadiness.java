@@ -12,6 +12,12 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Redis answers a PING in time (standalone, or any node of a cluster). Replaces the Redis client's own
  * check, whose details carry the client's error text; this one says only `up`, `timeout` or `unreachable`.
+ *
+ * <p>On a cluster the PING goes to one node (the client picks one for a keyless command), so this check says "this
+ * node reaches the cluster", not "every master is up". That is on purpose: a master lost until its replica takes over
+ * takes the same slots from every node alike, and turning them all DOWN would take the healthy slots out of the
+ * Service too. Meanwhile writes to the lost slots are refused one by one (503 `unavailable`), and the
+ * {@code change-feed} check is DOWN while a followed channel has no connected master ({@link ChangeFeedReadiness}).
  */
 @Readiness
 @ApplicationScoped

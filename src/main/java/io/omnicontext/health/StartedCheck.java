@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
 import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -16,10 +17,13 @@ import org.eclipse.microprofile.health.Startup;
 @Startup
 @ApplicationScoped
 public class StartedCheck implements HealthCheck {
+  private final Clock clock;
   private volatile Instant startedAt;
 
+  public StartedCheck(Clock clock) { this.clock = clock; }
+
   /** The last StartupEvent observer, so every other start-up step has run before it. */
-  void started(@Observes @Priority(Integer.MAX_VALUE) StartupEvent e) { startedAt = Instant.now(); }
+  void started(@Observes @Priority(Integer.MAX_VALUE) StartupEvent e) { startedAt = clock.instant(); }
 
   @Override
   public HealthCheckResponse call() {

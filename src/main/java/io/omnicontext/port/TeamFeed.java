@@ -4,10 +4,16 @@ import io.smallrye.mutiny.Uni;
 import java.util.List;
 
 /**
- * Each team's hand-off feed: a gap-free sequence per (tenant, team) assigned at commit, a bounded log
- * of its frames, and the list of its open and overdue hand-offs (the board) and of its accepted, not yet completed
- * ones (in progress). Entries are written by
- * {@link ContextStore#commit}; this port reads them.
+ * Each team's hand-off feed: a sequence per (tenant, team), a bounded log of its frames, the list of its open and
+ * overdue hand-offs (the board) and of its accepted, not yet completed ones (in progress). This port reads them;
+ * they are written when a commit is settled ({@link ContextStore#settle}), after the customer's commit and in the team's own slot: by the writer right after
+ * its commit, or else by the journal relay, which settles every outbox entry again until it is acknowledged.
+ *
+ * <p>Guarantee: the seq is gap-free per team (each hand-off change takes the next one when it is settled, so seq
+ * order is settlement order, not commit order across customers); each hand-off change is on the feed exactly once
+ * while the team remembers having applied it (a day: a redo later than that, an outbox held back that long, would
+ * apply it again); the board keeps, per hand-off, what the latest version of its customer says, whatever the
+ * order in which two of that customer's commits were settled.
  */
 public interface TeamFeed {
 

@@ -28,11 +28,10 @@ import org.junit.jupiter.api.Test;
  * the buckets of a node killed with -9 are taken over and worked (outbox, due schedule, engagement leases).
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class BucketLeasesIT {
+class BucketLeasesIT implements Topology {
   /** Takeover: the lease (3 s) plus a step (1 s); the awaits allow a little more on a busy machine. */
   private static final Duration TAKEOVER = Duration.ofSeconds(10);
   private static final Pattern OWNED = Pattern.compile("^omnicontext_buckets_owned\\{[^}]*node=\"([^\"]+)\"[^}]*\\} ([0-9.]+)$", Pattern.MULTILINE);
-  private static final Pattern MGET_LINE = Pattern.compile("^\\s*(\\d+)\\) (.*)$", Pattern.MULTILINE);
   private final String tenant = Tokens.newTenant();
 
   private Client as(Nodes.Node node, String role, String channel) {
@@ -41,9 +40,9 @@ class BucketLeasesIT {
 
   @Test
   void with_three_nodes_every_bucket_is_held_by_exactly_one_of_them_within_its_share() {
-    Map<String, Nodes.Node> live = nodeIds(Nodes.all());
+    Map<String, Nodes.Node> live = nodeIds(nodes());
     await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertFair(live.keySet()));
-    Map<Integer, String> owners = owners();
+    Map<Integer, String> owners = bucketOwners();
     for (var node : live.entrySet()) {
       long held = owners.values().stream().filter(node.getKey()::equals).count();
       assertEquals(held, owned(node.getValue()).get(node.getKey()), node.getKey() + ": its gauge and Redis agree");
@@ -52,7 +51,7 @@ class BucketLeasesIT {
 
   @Test
   void a_node_killed_with_9_has_its_buckets_taken_over_and_their_outbox_due_schedule_and_engagement_leases_worked() {
-    Nodes.Node victim = Nodes.startExtra("bucket-victim", Map.of());
+    Nodes.Node victim = extra("bucket-victim", Map.of());
     try {
       killedWhileHolding(victim);
     } finally {
@@ -61,19 +60,19 @@ class BucketLeasesIT {
   }
 
   private void killedWhileHolding(Nodes.Node victim) {
-    Map<String, Nodes.Node> shared = nodeIds(Nodes.all());
+    Map<String, Nodes.Node> shared = nodeIds(nodes());
     String victimId = owned(victim).keySet().iterator().next();
     Set<String> four = new TreeSet<>(shared.keySet());
     four.add(victimId);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       assertFair(four);
-      assertEquals(32, countOf(owners(), victimId), "the newcomer got its share: the others let go of theirs");
+      assertEquals(32, countOf(bucketOwners(), victimId), "the newcomer got its share: the others let go of theirs");
     });
-    Set<Integer> victimBuckets = bucketsOf(owners(), victimId);
+    Set<Integer> victimBuckets = bucketsOf(bucketOwners(), victimId);
 
     String engaged = customerIn(victimBuckets, "eng");
-    as(Nodes.one(), "integration", "system").commit(engaged, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
-    try (var watcher = as(Nodes.one(), "supervisor", "web").stream(); var agent = as(victim, "agent", "store").stream()) {
+    as(one(), "integration", "system").commit(engaged, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
+    try (var watcher = as(one(), "supervisor", "web").stream(); var agent = as(victim, "agent", "store").stream()) {
       watcher.subscribe(engaged);
       agent.send(Map.of("type", "engage", "customerId", engaged, "channel", "store", "activity", "in-store"));
       JsonNode start = watcher.await(f -> "engagement.start".equals(f.path("op").asText()), "engagement.start");
@@ -82,25 +81,25 @@ class BucketLeasesIT {
 
       // Work that lands in its buckets after it died: only a node that took them over can do it.
       String due = customerIn(victimBuckets, "due");
-      as(Nodes.two(), "integration", "system").commit(due, List.of(Map.of("op", "offer.issue", "offerId", "o-1", "title", "x",
+      as(two(), "integration", "system").commit(due, List.of(Map.of("op", "offer.issue", "offerId", "o-1", "title", "x",
           "originChannel", "email", "price", 5, "validUntil", Instant.now().plus(1, ChronoUnit.SECONDS).toString())));
       String relayed = customerIn(victimBuckets, "relay");
-      Infra.redisCli("-n", "2", "XADD", RedisKeys.outbox(new CustomerKey(tenant, relayed)), "*", "e",
+      redis("XADD", RedisKeys.outbox(new CustomerKey(tenant, relayed)), "*", "e",
           JournalRelayIT.entry(tenant, relayed, relayed + "@example.com"));
 
       JsonNode end = watcher.await(f -> "engagement.end".equals(f.path("op").asText()), "engagement.end from the bucket's new holder",
           Duration.ofSeconds(6));
       assertEquals(start.path("data").path("engagementId").asText(), end.path("data").path("engagementId").asText());
       await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertFair(shared.keySet()));
-      await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(250)).until(() -> as(Nodes.three(), "agent", "voice").history(due).stream()
+      await().atMost(TAKEOVER).pollInterval(Duration.ofMillis(250)).until(() -> as(three(), "agent", "voice").history(due).stream()
           .anyMatch(c -> "offer.expire".equals(c.path("op").asText())));
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> Journal.versions(tenant, relayed).equals(List.of(1L)));
     }
   }
 
   /** Every bucket held, only by the given nodes, none of them above ceil(128 / n). */
-  private static void assertFair(Set<String> live) {
-    Map<Integer, String> owners = owners();
+  private void assertFair(Set<String> live) {
+    Map<Integer, String> owners = bucketOwners();
     List<Integer> unowned = new ArrayList<>();
     for (int b = 0; b < RedisKeys.BUCKETS; b++) if (owners.get(b) == null) unowned.add(b);
     assertEquals(List.of(), unowned, "buckets without a holder");
@@ -118,19 +117,9 @@ class BucketLeasesIT {
     return out;
   }
 
-  /** Each bucket's holder as Redis has it (one MGET: the test Redis is standalone), null for none. */
-  private static Map<Integer, String> owners() {
-    List<String> args = new ArrayList<>(List.of("-n", "2", "--no-raw", "MGET"));
-    for (int b = 0; b < RedisKeys.BUCKETS; b++) args.add(RedisKeys.bucketOwner(b));
-    Map<Integer, String> out = new TreeMap<>();
-    Matcher m = MGET_LINE.matcher(Infra.redisCli(args.toArray(String[]::new)));
-    while (m.find()) out.put(Integer.parseInt(m.group(1)) - 1, m.group(2).startsWith("\"") ? m.group(2).replace("\"", "") : null);
-    assertEquals(RedisKeys.BUCKETS, out.size(), "one answer per bucket");
-    return out;
-  }
 
   /** What a node's gauge says it holds, by its node name. */
-  private static Map<String, Long> owned(Nodes.Node node) {
+  static Map<String, Long> owned(Nodes.Node node) {
     Map<String, Long> out = new HashMap<>();
     Matcher m = OWNED.matcher(Client.text(node.base().resolve("/q/metrics")));
     while (m.find()) out.put(m.group(1), (long) Double.parseDouble(m.group(2)));

@@ -134,6 +134,8 @@ final class Client {
   /** The data of every event of one SSE stream, read on a thread of its own; waits have deadlines. */
   static final class Events implements AutoCloseable {
     final List<String> data = new CopyOnWriteArrayList<>();
+    /** Completes with System.nanoTime() when the server ended the stream (or it failed). */
+    final java.util.concurrent.CompletableFuture<Long> ended = new java.util.concurrent.CompletableFuture<>();
     private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
 
     Events(Client c, String customerId, long after) {
@@ -144,7 +146,7 @@ final class Client {
           data.add(line.substring(5).trim());
           synchronized (this) { notifyAll(); }
         }
-      }));
+      })).whenComplete((x, err) -> ended.complete(System.nanoTime()));
     }
 
     /** The first event data containing {@code text}, waiting up to the push deadline. */
@@ -173,6 +175,8 @@ final class Client {
   static final class Stream implements WebSocket.Listener, AutoCloseable {
     final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     private volatile String closed;
+    /** System.nanoTime() when the close (or the drop) arrived. */
+    volatile long closedAtNanos;
     private final WebSocket ws;
     private final StringBuilder partial = new StringBuilder();
     private int requests;
@@ -201,6 +205,7 @@ final class Client {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closedAtNanos = System.nanoTime();
       closed = statusCode + " " + reason;
       synchronized (this) { notifyAll(); }
       return null;
@@ -209,6 +214,7 @@ final class Client {
     /** The connection dropped without a close frame (its node died): as the browser's 1006. */
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+      closedAtNanos = System.nanoTime();
       closed = "1006 " + error;
       synchronized (this) { notifyAll(); }
     }

@@ -12,13 +12,34 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-/** Identity resolution and merge: a duplicate customer folds into the survivor and leaves a tombstone. */
+/**
+ * Identity resolution and merge: a duplicate customer folds into the survivor and leaves a tombstone. The two
+ * customers always live in different buckets, so in different Redis slots: the merge locks both
+ * (RedisCustomerLocks) and moves the identity (its own slot) across them ({@link ClusterMergeIT} on the cluster).
+ */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
-class MergeIT {
+class MergeIT implements Topology {
   private final String tenant = Tokens.newTenant();
   private final String survivor = Tokens.newId("keep");
-  private final String duplicate = Tokens.newId("dup");
-  private final Client crm = new Client(Nodes.one(), Tokens.mint(tenant, "integration", "crm", "system", null));
+  private final String duplicate = apart(tenant, survivor, "dup");
+  private final Client crm = new Client(one(), Tokens.mint(tenant, "integration", "crm", "system", null));
+
+  /**
+   * A new customer id whose keys live in another bucket than {@code other}'s (another slot): a merge of the two
+   * crosses slots. The cluster run asks for another master too.
+   */
+  String apart(String tenant, String other, String prefix) {
+    int bucket = bucket(tenant, other);
+    for (int i = 0; i < 10_000; i++) {
+      String id = Tokens.newId(prefix);
+      if (bucket(tenant, id) != bucket) return id;
+    }
+    throw new IllegalStateException("no id outside bucket " + bucket);
+  }
+
+  static int bucket(String tenant, String customer) {
+    return io.omnicontext.adapter.redis.RedisKeys.bucket(new io.omnicontext.domain.CustomerKey(tenant, customer));
+  }
 
   private static String in(long hours) { return Instant.now().plus(hours, ChronoUnit.HOURS).toString(); }
 
@@ -39,7 +60,7 @@ class MergeIT {
     assertEquals("identity_taken", taken.body().path("code").asText());
     assertEquals(duplicate, taken.body().path("customerId").asText(), "the refusal names the customer that has it");
 
-    try (var oldScreen = new Client(Nodes.two(), Tokens.mint(tenant, "agent", "agent-1", "voice", null)).stream()) {
+    try (var oldScreen = new Client(two(), Tokens.mint(tenant, "agent", "agent-1", "voice", null)).stream()) {
       oldScreen.subscribe(duplicate);
       Client.Answer merged = crm.send("POST", "/v1/customers/" + survivor + "/merge", Map.of("from", duplicate));
       assertEquals(200, merged.status(), merged.body().toString());
@@ -66,8 +87,8 @@ class MergeIT {
     assertEquals(200, again.status());
     assertEquals(version, again.body().path("version").asLong(), "a retried merge folds nothing twice");
 
-    Infra.redisCli("FLUSHALL");
-    assertEquals(keep, crm.on(Nodes.three()).context(survivor), "the merge replays from the journal exactly");
+    wipeRedis();
+    assertEquals(keep, crm.on(three()).context(survivor), "the merge replays from the journal exactly");
   }
 
   @Test
@@ -85,9 +106,9 @@ class MergeIT {
 
   @Test
   void opposite_merges_at_once_tombstone_one_customer_never_both() {
-    Client other = crm.on(Nodes.two());
+    Client other = crm.on(two());
     for (int round = 0; round < 8; round++) {
-      String a = Tokens.newId("a"), b = Tokens.newId("b");
+      String a = Tokens.newId("a"), b = apart(tenant, a, "b");
       crm.commit(a, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "A"))));
       crm.commit(b, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "B"))));
       var aFromB = java.util.concurrent.CompletableFuture.supplyAsync(() -> crm.send("POST", "/v1/customers/" + a + "/merge", Map.of("from", b)));

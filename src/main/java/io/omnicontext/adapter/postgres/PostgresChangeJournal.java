@@ -54,8 +54,11 @@ public class PostgresChangeJournal implements ChangeJournal {
   private final JsonCodec json;
   private final Vertx vertx;
   private final GroupCommit<Entry> group;
+  private final java.time.Clock clock;
 
-  public PostgresChangeJournal(Mutiny.SessionFactory sessions, Pool pool, JsonCodec json, Vertx vertx, io.omnicontext.ops.Traces traces) {
+  public PostgresChangeJournal(Mutiny.SessionFactory sessions, Pool pool, JsonCodec json, Vertx vertx, io.omnicontext.ops.Traces traces,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.group = new GroupCommit<>(this::write, GROUP_BATCH, GROUPS_IN_FLIGHT, traces);
     this.sessions = sessions;
     this.pool = pool;
@@ -107,7 +110,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<Void> setAside(Entry entry, Refused why) {
-    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), Instant.now()));
+    return inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), clock.instant()));
   }
 
   // The reads on the live path (rehydration's check, history past Redis' window, resolve) are prepared SQL on the

@@ -154,6 +154,15 @@ final class ClusterFeed implements PubSubShard.Listener {
     return out;
   }
 
+  /** Runs every shard's watchdog (see {@link PubSubShard#watch}). */
+  void watch() {
+    List<PubSubShard> all;
+    synchronized (this) {
+      all = new ArrayList<>(shards.values());
+    }
+    all.forEach(PubSubShard::watch);
+  }
+
   void stop() {
     List<PubSubShard> all;
     synchronized (this) {

@@ -28,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * While the connection is down a follow waits for it (the caller bounds the wait). Liveness is judged by
  * traffic: any push or reply proves the socket alive; only after {@link #IDLE} without any does the shard
  * send a PING, and only {@link #SILENCE} without any answer at all drops the connection. A busy connection
- * is therefore never dropped for being slow.
+ * is therefore never dropped for being slow. The owner calls {@link #watch} about once a second (one
+ * scheduled job for every shard of the node, {@link RedisChangeFeed#watchShards}).
  */
 final class PubSubShard {
   static final Duration IDLE = Duration.ofSeconds(5);
@@ -97,7 +98,6 @@ final class PubSubShard {
   private boolean stopped;
   private volatile long lastHeard = System.nanoTime();
   private long probeSentAt;
-  private final long watchdog;
 
   PubSubShard(Vertx vertx, String endpoint, Flavour flavour, Duration reconnectDelay, Listener listener) {
     this.vertx = vertx;
@@ -107,7 +107,6 @@ final class PubSubShard {
     this.listener = listener;
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(endpoint)
         .setPreferredProtocolVersion(ProtocolVersion.RESP3).setMaxPoolSize(2).setMaxPoolWaiting(8));
-    this.watchdog = vertx.setPeriodic(1000, id -> watch());
     connect();
   }
 
@@ -143,7 +142,6 @@ final class PubSubShard {
   void stop() {
     synchronized (this) {
       stopped = true;
-      vertx.cancelTimer(watchdog);
       if (connection != null) connection.close();
       connection = null;
       channels.values().forEach(c -> c.confirmed.completeExceptionally(new io.omnicontext.port.ChangeFeed.Down()));
@@ -308,8 +306,8 @@ final class PubSubShard {
     retryLater();
   }
 
-  /** Probe an idle connection; drop one that answered nothing at all for {@link #SILENCE}. */
-  private void watch() {
+  /** Probe an idle connection; drop one that answered nothing at all for {@link #SILENCE}. Called about once a second. */
+  void watch() {
     RedisConnection c;
     long silentFor = System.nanoTime() - lastHeard;
     synchronized (this) {

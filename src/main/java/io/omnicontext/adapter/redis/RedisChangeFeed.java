@@ -7,6 +7,7 @@ import io.omnicontext.port.Topic;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,6 +57,21 @@ public class RedisChangeFeed implements ChangeFeed, PubSubShard.Listener, Cluste
     }
     PubSubShard.Flavour flavour = topology.shardedPubSub() ? PubSubShard.Flavour.SHARDED : PubSubShard.Flavour.CLASSIC;
     shard = new PubSubShard(vertx, topology.hosts().get(0), flavour, config.redis().feedReconnect(), this);
+  }
+
+  /**
+   * The pub/sub connections' watchdogs, one job for all of them (idle probe, silence drop: {@link PubSubShard}).
+   * Returning a Uni puts it on the event loop, as the connections' own callbacks are; it does not block.
+   */
+  @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> watchShards() {
+    return Uni.createFrom().item(() -> {
+      PubSubShard s = shard;
+      ClusterFeed c = cluster;
+      if (s != null) s.watch();
+      if (c != null) c.watch();
+      return null;
+    });
   }
 
   void stop(@Observes ShutdownEvent e) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The Lua scripts under resources/redis, run by SHA; after a Redis restart flushed its script cache
@@ -32,6 +33,13 @@ public class RedisScripts {
   public static final String TEAM_APPLY = "team-apply";
   public static final String BUCKET_RENEW = "bucket-renew";
   public static final String HEARTBEAT = "heartbeat";
+  static final List<String> ALL = List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, ERASE_TEAM, IDENTITY_CLAIM, IDENTITY_SETTLE,
+      TEAM_APPLY, BUCKET_RENEW, HEARTBEAT);
+
+  /** A classic publish in any spelling Lua allows: call or pcall, either quote, any case, spaces. */
+  private static final Pattern CLASSIC_PUBLISH = Pattern.compile("(redis\\.p?call\\(\\s*)(['\"])PUBLISH\\2", Pattern.CASE_INSENSITIVE);
+  /** What must not be left in a sharded body: the command name PUBLISH as a Lua string, wherever it is. */
+  private static final Pattern ANY_CLASSIC = Pattern.compile("(['\"])PUBLISH\\1", Pattern.CASE_INSENSITIVE);
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -39,10 +47,8 @@ public class RedisScripts {
 
   public RedisScripts(ReactiveRedisDataSource redis, RedisTopology topology) {
     this.redis = redis;
-    for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, ERASE_TEAM, IDENTITY_CLAIM, IDENTITY_SETTLE, TEAM_APPLY,
-        BUCKET_RENEW, HEARTBEAT)) {
-      // The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs SPUBLISH.
-      String body = topology.shardedPubSub() ? read(name).replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : read(name);
+    for (String name : ALL) {
+      String body = body(name, topology.shardedPubSub());
       bodies.put(name, body);
       shas.put(name, RedisKeys.sha1(body));
     }
@@ -63,6 +69,21 @@ public class RedisScripts {
   }
 
   private static boolean isNoScript(Throwable t) { return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"); }
+
+  /**
+   * The script as run. The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs
+   * SPUBLISH, and a classic publish left over would reach no follower on a cluster (only the gap fill would hide
+   * it), so a sharded body that still names PUBLISH is refused at start-up.
+   */
+  static String body(String name, boolean sharded) {
+    String text = read(name);
+    if (!sharded) return text;
+    String body = CLASSIC_PUBLISH.matcher(text).replaceAll("$1$2SPUBLISH$2");
+    if (ANY_CLASSIC.matcher(body).find()) {
+      throw new IllegalStateException("redis/" + name + ".lua publishes in a way the sharded rewrite does not know: use redis.call('PUBLISH', ...)");
+    }
+    return body;
+  }
 
   private static String read(String name) {
     try (InputStream in = RedisScripts.class.getResourceAsStream("/redis/" + name + ".lua")) {

@@ -31,15 +31,16 @@ public class TokenVerifier {
   private final JWTParser parser;
   private final boolean remoteKeys;
   private final Vertx vertx;
-  private final VerifiedTokens verified = new VerifiedTokens(System::currentTimeMillis);
+  private final VerifiedTokens verified;
 
   @Inject
-  public TokenVerifier(JWTParser parser, TokenSettings settings, Vertx vertx) {
-    this(parser, settings.remoteKeys(), vertx);
+  public TokenVerifier(JWTParser parser, TokenSettings settings, Vertx vertx, java.time.Clock clock) {
+    this(parser, settings.remoteKeys(), vertx, clock);
   }
 
   /** For tests: a parser over a given verification, keys local. */
-  TokenVerifier(JWTParser parser, boolean remoteKeys, Vertx vertx) {
+  TokenVerifier(JWTParser parser, boolean remoteKeys, Vertx vertx, java.time.Clock clock) {
+    this.verified = new VerifiedTokens(clock::millis);
     this.parser = parser;
     this.remoteKeys = remoteKeys;
     this.vertx = vertx;

@@ -48,9 +48,11 @@ public class CustomersResource {
   private final Frames frames;
   private final ObjectMapper json;
   private final OmnicontextConfig config;
+  private final java.time.Clock clock;
 
   public CustomersResource(Caller caller, WriteChanges writes, ReadContext contexts, ReadHistory history, EraseCustomer erasure,
-      Frames frames, ObjectMapper json, OmnicontextConfig config) {
+      Frames frames, ObjectMapper json, OmnicontextConfig config, java.time.Clock clock) {
+    this.clock = clock;
     this.caller = caller;
     this.writes = writes;
     this.contexts = contexts;
@@ -178,7 +180,7 @@ public class CustomersResource {
       }
       expectedVersion = ((Number) expected).longValue();
     }
-    return new Request(OpParser.parse(m.get("ops"), config.limits().rules(), java.time.Instant.now()), expectedVersion);
+    return new Request(OpParser.parse(m.get("ops"), config.limits().rules(), clock.instant()), expectedVersion);
   }
 
   /**

@@ -30,7 +30,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * Server-Sent Events fallback: the same subscription as the WebSocket, one customer per stream.
@@ -46,11 +46,13 @@ public class EventsResource {
   private final Vertx vertx;
   private final LiveMetrics metrics;
   private final Frames frames;
+  private final Clock clock;
 
   public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
-      Draining draining, Vertx vertx, LiveMetrics metrics, Frames frames) {
+      Draining draining, Vertx vertx, LiveMetrics metrics, Frames frames, Clock clock) {
     this.metrics = metrics;
     this.frames = frames;
+    this.clock = clock;
     this.open = open;
     this.draining = draining;
     this.caller = caller;
@@ -90,7 +92,7 @@ public class EventsResource {
         .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
   }
 
-  private static long untilExpiry(Principal p) { return Math.max(1, Duration.between(Instant.now(), p.expiresAt()).toMillis()); }
+  private long untilExpiry(Principal p) { return Math.max(1, Duration.between(clock.instant(), p.expiresAt()).toMillis()); }
 
   /**
    * The token expired: the stream ends with an "unauthorized" event (SSE has no close codes). The client reconnects

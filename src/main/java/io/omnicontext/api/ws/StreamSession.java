@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -52,10 +52,12 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   private final RateLimits limits;
   private final TokenBucket frameRate;
   private final TokenBucket refusals;
+  private final Clock clock;
 
   StreamSession(WebSocketConnection connection, Principal principal, Subscriptions subscriptions, Engagements engagementService,
-      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics, RateLimits limits) {
+      Frames frames, Vertx vertx, SendQueue.Bounds bounds, LiveMetrics metrics, RateLimits limits, Clock clock) {
     this.metrics = metrics;
+    this.clock = clock;
     this.limits = limits;
     this.frameRate = limits.connectionFrames();
     this.refusals = limits.connectionRefusals();
@@ -69,7 +71,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   }
 
   void start() {
-    long ms = Math.max(1, Duration.between(Instant.now(), principal.expiresAt()).toMillis());
+    long ms = Math.max(1, Duration.between(clock.instant(), principal.expiresAt()).toMillis());
     expiryTimer = vertx.setTimer(ms, id -> closeWith(CloseCode.AUTH));
   }
 

@@ -32,10 +32,13 @@ public class StreamSocket {
   private final Draining draining;
   private final LiveMetrics metrics;
   private final RateLimits limits;
+  private final java.time.Clock clock;
 
   public StreamSocket(Subscriptions subscriptions, Engagements engagements, Frames frames, Vertx vertx,
-      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics, RateLimits limits) {
+      io.omnicontext.config.OmnicontextConfig config, OpenSessions open, Draining draining, LiveMetrics metrics, RateLimits limits,
+      java.time.Clock clock) {
     this.metrics = metrics;
+    this.clock = clock;
     this.open = open;
     this.draining = draining;
     this.limits = limits;
@@ -61,7 +64,7 @@ public class StreamSocket {
       connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
-    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics, limits);
+    StreamSession session = new StreamSession(connection, principal, subscriptions, engagements, frames, vertx, bounds, metrics, limits, clock);
     connection.userData().put(SESSION, session);
     open.opened(session);
     metrics.connectionOpened(LiveMetrics.Transport.WEBSOCKET);

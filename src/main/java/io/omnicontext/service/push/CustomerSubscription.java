@@ -69,7 +69,7 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
   @Override
   void send(Frames.Delivery d) {
     session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience()));
-    hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), java.time.Instant.now()));
+    hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), hub.clock().instant()));
   }
 
   @Override

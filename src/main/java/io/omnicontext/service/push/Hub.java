@@ -43,8 +43,10 @@ public class Hub {
 
   private final LiveMetrics metrics;
   private final Traces traces;
+  private final java.time.Clock clock;
 
-  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics, Traces traces) {
+  public Hub(ChangeFeed feed, JsonCodec json, Frames frames, LiveMetrics metrics, Traces traces, java.time.Clock clock) {
+    this.clock = clock;
     this.metrics = metrics;
     this.traces = traces;
     this.feed = feed;
@@ -85,6 +87,9 @@ public class Hub {
   }
 
   LiveMetrics metrics() { return metrics; }
+
+  /** The node's one clock (quiet hours, push latency). */
+  java.time.Clock clock() { return clock; }
 
   /**
    * What a topic's log holds after a position, read once however many local subscriptions ask at the same

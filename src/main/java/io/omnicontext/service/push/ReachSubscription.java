@@ -28,7 +28,7 @@ final class ReachSubscription implements Subscription {
   private final Hub hub;
   private final Frames frames;
   private final ReadContext contexts;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private Reach.Answer last;
   private long lastVersion = -1;
   private boolean computing;
@@ -43,6 +43,7 @@ final class ReachSubscription implements Subscription {
     this.hub = hub;
     this.frames = frames;
     this.contexts = contexts;
+    this.clock = hub.clock();
   }
 
   @Override

@@ -76,7 +76,7 @@ class TokenVerifierTests {
   }
 
   static TokenVerifier hs256Verifier() {
-    return new TokenVerifier(new DefaultJWTParser(TokenSettings.hs256(configured(), SECRET)), false, null);
+    return new TokenVerifier(new DefaultJWTParser(TokenSettings.hs256(configured(), SECRET)), false, null, java.time.Clock.systemUTC());
   }
 
   static JWTAuthContextInfo production() {
@@ -89,13 +89,13 @@ class TokenVerifierTests {
   static TokenVerifier pemVerifier() {
     JWTAuthContextInfo info = production();
     info.setPublicKeyContent(Base64.getEncoder().encodeToString(SERVICE_KEY.getPublic().getEncoded()));
-    return new TokenVerifier(new DefaultJWTParser(TokenSettings.asymmetric(info)), false, null);
+    return new TokenVerifier(new DefaultJWTParser(TokenSettings.asymmetric(info)), false, null, java.time.Clock.systemUTC());
   }
 
   static TokenVerifier jwksVerifier() {
     JWTAuthContextInfo info = production();
     info.setPublicKeyLocation("http://127.0.0.1:" + http.getAddress().getPort() + "/jwks");
-    return new TokenVerifier(new DefaultJWTParser(TokenSettings.asymmetric(info)), false, null);
+    return new TokenVerifier(new DefaultJWTParser(TokenSettings.asymmetric(info)), false, null, java.time.Clock.systemUTC());
   }
 
   // ---- tokens ----
@@ -328,7 +328,7 @@ class TokenVerifierTests {
     void HS256_mode_sets_any_configured_public_key_aside() {
       JWTAuthContextInfo info = configured();
       info.setPublicKeyContent(Base64.getEncoder().encodeToString(SERVICE_KEY.getPublic().getEncoded()));
-      TokenVerifier verifier = new TokenVerifier(new DefaultJWTParser(TokenSettings.hs256(info, SECRET)), false, null);
+      TokenVerifier verifier = new TokenVerifier(new DefaultJWTParser(TokenSettings.hs256(info, SECRET)), false, null, java.time.Clock.systemUTC());
       refused(verifier, rs256(SERVICE_KEY, null, claims("")));
       verifier.verify(hs256(claims("")));
     }
