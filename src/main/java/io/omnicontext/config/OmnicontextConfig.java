@@ -105,6 +105,10 @@ public interface OmnicontextConfig {
     @WithDefault("8")
     int profileDepth();
 
+    /** Longest string in a profile value, member names included (in characters, as scalar values are bounded). */
+    @WithDefault("4000")
+    int profileText();
+
     @WithDefault("200")
     int preferences();
 
@@ -147,13 +151,20 @@ public interface OmnicontextConfig {
     @WithDefault("1048576")
     int commitBytes();
 
+    /**
+     * A history page (GET .../changes) stops before the change that would take its changes' JSON past this many
+     * bytes (the first change always comes) and names next; limit still caps the count.
+     */
+    @WithDefault("1048576")
+    int historyPageBytes();
+
     /** Times of ops (at, until, dueBy, validUntil) must lie within this many years of now (and within 1970..9999). */
     @WithDefault("100")
     int yearsAround();
 
     /** The same limits as the pure rules take them. */
     default io.omnicontext.domain.Limits rules() {
-      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), preferences(), notes(), appointments(),
+      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), profileText(), preferences(), notes(), appointments(),
           reservations(), cases(), engagements(), handoffs(), identities(), offers(), yearsAround());
     }
   }
