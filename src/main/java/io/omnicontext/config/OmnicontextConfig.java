@@ -72,7 +72,10 @@ public interface OmnicontextConfig {
       @WithDefault("20")
       int refusalsBeforeClose();
 
-      /** WebSocket connections one token may hold open (on a node); one more is closed with 4403. */
+      /**
+       * Streams one token may hold open on a node, WebSocket connections and SSE streams together: one more
+       * WebSocket is closed with 4403, one more SSE stream is 429 rate_limited with Retry-After.
+       */
       @WithDefault("32")
       int connectionsPerToken();
     }
