@@ -192,7 +192,7 @@ class LimitsIT {
   @Test
   void a_history_page_stops_near_1_mib_of_changes_and_next_continues_gap_free() {
     String customer = Tokens.newId("pages");
-    String text = "p".repeat(4000);
+    String text = "p".repeat(3990);
     for (int request = 0; request < 3; request++) {
       List<Map<String, Object>> ops = new ArrayList<>();
       for (int i = 0; i < 50; i++) ops.add(Map.of("op", "profile.set", "fields", Map.of("bio", request + "-" + i + text)));
