@@ -72,7 +72,10 @@ public interface OmnicontextConfig {
       @WithDefault("20")
       int refusalsBeforeClose();
 
-      /** WebSocket connections one token may hold open (on a node); one more is closed with 4403. */
+      /**
+       * Streams one token may hold open on a node, WebSocket connections and SSE streams together: one more
+       * WebSocket is closed with 4403, one more SSE stream is 429 rate_limited with Retry-After.
+       */
       @WithDefault("32")
       int connectionsPerToken();
     }
@@ -104,6 +107,10 @@ public interface OmnicontextConfig {
     /** How deeply a profile value may nest objects and arrays. */
     @WithDefault("8")
     int profileDepth();
+
+    /** Longest string in a profile value, member names included (in characters, as scalar values are bounded). */
+    @WithDefault("4000")
+    int profileText();
 
     @WithDefault("200")
     int preferences();
@@ -147,13 +154,20 @@ public interface OmnicontextConfig {
     @WithDefault("1048576")
     int commitBytes();
 
+    /**
+     * A history page (GET .../changes) stops before the change that would take its changes' JSON past this many
+     * bytes (the first change always comes) and names next; limit still caps the count.
+     */
+    @WithDefault("1048576")
+    int historyPageBytes();
+
     /** Times of ops (at, until, dueBy, validUntil) must lie within this many years of now (and within 1970..9999). */
     @WithDefault("100")
     int yearsAround();
 
     /** The same limits as the pure rules take them. */
     default io.omnicontext.domain.Limits rules() {
-      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), preferences(), notes(), appointments(),
+      return new io.omnicontext.domain.Limits(opsPerRequest(), profileKeys(), profileDepth(), profileText(), preferences(), notes(), appointments(),
           reservations(), cases(), engagements(), handoffs(), identities(), offers(), yearsAround());
     }
   }

@@ -113,8 +113,11 @@ final class Fields {
     if (v == null) throw bad(name, "is required");
     if (!(v instanceof Map<?, ?> m)) throw bad(name, "must be an object");
     if (m.size() > max) throw bad(name, "must have at most " + max + " members");
-    for (Object value : m.values()) {
-      if (StoredText.depth(value) > limits.profileDepth()) throw bad(name, "must not nest deeper than " + limits.profileDepth() + " levels");
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (StoredText.depth(e.getValue()) > limits.profileDepth()) throw bad(name, "must not nest deeper than " + limits.profileDepth() + " levels");
+      if (Math.max(String.valueOf(e.getKey()).length(), StoredText.longestString(e.getValue())) > limits.profileText()) {
+        throw bad(name, "must hold no string (value or member name) over " + limits.profileText() + " characters");
+      }
     }
     return new LinkedHashMap<>((Map<String, Object>) m);
   }

@@ -13,14 +13,14 @@ import java.util.Map;
  * written, so a refusal never follows a commit. {@link #NONE} bounds nothing: the journal replays
  * what was once committed, whatever the limits are today.
  */
-public record Limits(int opsPerRequest, int profileKeys, int profileDepth, int preferences, int notes, int appointments,
+public record Limits(int opsPerRequest, int profileKeys, int profileDepth, int profileText, int preferences, int notes, int appointments,
     int reservations, int cases, int engagements, int handoffs, int identities, int offers, int yearsAround) {
 
   /** Times before this year or after {@link #LAST_YEAR} are refused whatever the configuration. */
   public static final int FIRST_YEAR = 1970;
   public static final int LAST_YEAR = 9999;
 
-  public static final Limits NONE = new Limits(OpParser.MAX_OPS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+  public static final Limits NONE = new Limits(OpParser.MAX_OPS, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
       Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
       Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
 

@@ -66,7 +66,7 @@ public final class MergeOps {
       appointments.forEach(a -> c.appointments().putIfAbsent(a.appointmentId(), a));
       reservations.forEach(r -> c.reservations().putIfAbsent(r.reservationId(), r));
       handoffs.forEach(h -> c.handoffs().putIfAbsent(h.handoffId(), h));
-      notes.stream().filter(n -> c.notes().stream().noneMatch(m -> m.noteId().equals(n.noteId()))).forEach(c.notes()::add);
+      notes.stream().filter(n -> c.notes().stream().noneMatch(m -> ProfileOps.sameNote(m, n.noteId(), n.visibility()))).forEach(c.notes()::add);
       c.notes().sort(Comparator.comparing(Note::at)); // oldest first, as the contract keeps them
       var all = new LinkedHashMap<String, Interaction>();
       c.interactions().forEach(i -> all.put(i.interactionId(), i));

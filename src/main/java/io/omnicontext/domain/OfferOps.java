@@ -37,10 +37,12 @@ public final class OfferOps {
   }
 
   public record OfferRedeem(String offerId, String channel) implements Op {
-    static OfferRedeem read(Fields f) { return new OfferRedeem(f.id("offerId"), f.channel("channel")); }
+    /** channel may be missing here: a customer token's redeem takes its token's (AccessPolicy), a staff token must name it. */
+    static OfferRedeem read(Fields f) { return new OfferRedeem(f.id("offerId"), f.optChannel("channel")); }
     public String name() { return "offer.redeem"; }
     public Map<String, Object> data() { return Op.data("offerId", offerId, "channel", channel); }
     public void applyTo(CustomerContext c, Actor actor, Instant at) {
+      if (channel == null) throw Refusal.invalid("offer.redeem needs the channel it is redeemed on");
       Offer o = existing(c, offerId);
       if ("redeemed".equals(o.status())) {
         throw new Refusal(Reason.OFFER_ALREADY_REDEEMED,

@@ -58,6 +58,9 @@ public final class ProfileOps {
     public void applyTo(CustomerContext c, Actor actor, Instant at) { c.preferences().put(key, value); }
   }
 
+  /** Notes are told apart by id within their visibility (see {@link NoteAdd#applyTo}). */
+  static boolean sameNote(Note n, String noteId, String visibility) { return n.noteId().equals(noteId) && n.visibility().equals(visibility); }
+
   public record NoteAdd(String noteId, String text, String visibility) implements Op {
     static NoteAdd read(Fields f) {
       return new NoteAdd(f.id("noteId"), f.text("text", Fields.TEXT), f.oneOf("visibility", VISIBILITIES));
@@ -65,8 +68,12 @@ public final class ProfileOps {
     public String name() { return "note.add"; }
     public Map<String, Object> data() { return Op.data("noteId", noteId, "text", text, "visibility", visibility); }
     public boolean internal() { return "internal".equals(visibility); }
+    /**
+     * A note's id is unique among the notes of its visibility: a customer's note never meets the id of an internal
+     * note, so the answer cannot tell a customer that one exists.
+     */
     public void applyTo(CustomerContext c, Actor actor, Instant at) {
-      if (c.notes().stream().anyMatch(n -> n.noteId().equals(noteId))) throw Refusal.invalid("note " + noteId + " already exists");
+      if (c.notes().stream().anyMatch(n -> sameNote(n, noteId, visibility))) throw Refusal.invalid("note " + noteId + " already exists");
       c.notes().add(new Note(noteId, text, visibility, at));
     }
   }

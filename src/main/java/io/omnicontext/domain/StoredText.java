@@ -70,6 +70,18 @@ public final class StoredText {
     return null;
   }
 
+  /** The length (in chars) of the longest string in a parsed JSON value, member names included. */
+  static int longestString(Object json) {
+    if (json instanceof String s) return s.length();
+    int longest = 0;
+    if (json instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) longest = Math.max(longest, Math.max(String.valueOf(e.getKey()).length(), longestString(e.getValue())));
+    } else if (json instanceof List<?> l) {
+      for (Object v : l) longest = Math.max(longest, longestString(v));
+    }
+    return longest;
+  }
+
   /** How deeply a parsed JSON value nests: 0 for a scalar, 1 for an object or array of scalars. */
   static int depth(Object json) {
     int deepest = 0;

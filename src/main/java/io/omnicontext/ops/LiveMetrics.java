@@ -45,7 +45,7 @@ public class LiveMetrics {
   public enum Store { REDIS, POSTGRES }
 
   /** Which limit refused a request or a frame. */
-  public enum RateScope { REST_WRITES, WS_MESSAGES, WS_CONNECTIONS, WS_SUBSCRIPTIONS }
+  public enum RateScope { REST_WRITES, WS_MESSAGES, WS_CONNECTIONS, WS_SUBSCRIPTIONS, SSE_STREAMS }
 
   private final MeterRegistry registry;
   private final Map<Transport, AtomicLong> connections = new EnumMap<>(Transport.class);

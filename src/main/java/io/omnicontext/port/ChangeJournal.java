@@ -23,7 +23,10 @@ public interface ChangeJournal {
   Uni<Head> head(CustomerKey key);
 
   /** Journaled changes with version > after, in order, at most limit. */
-  Uni<List<Change>> after(CustomerKey key, long after, int limit);
+  default Uni<List<Change>> after(CustomerKey key, long after, int limit) { return after(key, after, limit, Long.MAX_VALUE); }
+
+  /** The same, stopping before the change that would take the changes' JSON past maxBytes (the first always comes). */
+  Uni<List<Change>> after(CustomerKey key, long after, int limit, long maxBytes);
 
   /**
    * Why PostgreSQL refused the data of an {@link #append} for good (a value it cannot hold, a broken

@@ -43,11 +43,24 @@ public interface ContextStore {
    */
   Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot);
 
+  /**
+   * Refuses (too_large) a commit that {@link #commit} would refuse for its size (bytes of a change, of the
+   * request's changes, of the document), writing nothing: for a caller that must know before an earlier
+   * step commits (a merge, before the duplicate's tombstone).
+   */
+  void refuseOversized(Commit commit);
+
   /** Settles a commit's follow-up (again): idempotent, so the relay may redo what the writer did. */
   Uni<Void> settle(FollowUp followUp);
 
   /** Changes with version > after in order, at most limit, from the window this store keeps. */
-  Uni<Window> changesAfter(CustomerKey key, long after, int limit);
+  default Uni<Window> changesAfter(CustomerKey key, long after, int limit) { return changesAfter(key, after, limit, Long.MAX_VALUE); }
+
+  /**
+   * {@link #changesAfter(CustomerKey, long, int)} that also stops before the change that would take the
+   * changes' JSON past {@code maxBytes} (the first one always comes, so a reader always moves on).
+   */
+  Uni<Window> changesAfter(CustomerKey key, long after, int limit, long maxBytes);
 
   /**
    * Removes everything Redis holds of the customer (context, log, identity keys, idempotency records,

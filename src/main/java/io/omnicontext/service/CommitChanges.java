@@ -116,7 +116,7 @@ public class CommitChanges {
         .chain(loaded -> {
           List<Op> ops = plan.apply(loaded.context());
           if (ops.isEmpty()) return Uni.createFrom().item(Optional.<Committed>empty());
-          Commit commit = patches.attach(ContextRules.commit(loaded.context(), ops, actor, clock.instant(), config.limits().rules()));
+          Commit commit = computed(loaded.context(), ops, actor);
           boolean snapshot = snapshotDue(commit);
           IdempotencyStore.Record record = answered == null ? null : answered.apply(commit);
           return traces.span("omnicontext.redis.commit", s -> {
@@ -127,6 +127,19 @@ public class CommitChanges {
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
         .withBackOff(Duration.ofMillis(2), Duration.ofMillis(40)).atMost(config.commitRaces());
+  }
+
+  /** The commit of {@code ops} on {@code current} as it would be stored: the rules (count limits), then its patches. */
+  private Commit computed(CustomerContext current, List<Op> ops, Actor actor) {
+    return patches.attach(ContextRules.commit(current, ops, actor, clock.instant(), config.limits().rules()));
+  }
+
+  /**
+   * Refuses what committing {@code ops} on {@code current} would be refused for (the rules, the count and byte
+   * limits), committing nothing: a step that must not run when a later commit is sure to fail asks first.
+   */
+  public void refuseIfRefused(CustomerContext current, List<Op> ops, Actor actor) {
+    store.refuseOversized(computed(current, ops, actor));
   }
 
   /** A snapshot rides with the commit that crosses a multiple of snapshot-every. */

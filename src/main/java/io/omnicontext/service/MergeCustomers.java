@@ -1,9 +1,7 @@
 package io.omnicontext.service;
 
-import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Actor;
 import io.omnicontext.domain.Commit;
-import io.omnicontext.domain.ContextRules;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.MergeOps;
@@ -32,17 +30,12 @@ public class MergeCustomers {
   private final CommitChanges commits;
   private final ReadContext reads;
   private final CustomerLocks locks;
-  private final OmnicontextConfig config;
-  private final java.time.Clock clock;
 
-  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks, OmnicontextConfig config,
-      java.time.Clock clock) {
-    this.clock = clock;
+  public MergeCustomers(Rehydration contexts, CommitChanges commits, ReadContext reads, CustomerLocks locks) {
     this.contexts = contexts;
     this.commits = commits;
     this.reads = reads;
     this.locks = locks;
-    this.config = config;
   }
 
   /**
@@ -83,12 +76,13 @@ public class MergeCustomers {
 
   /**
    * The survivor's merge computed once without committing: a merge the limits refuse (too many items
-   * together) is refused before the duplicate is tombstoned, not between the two commits.
+   * together, a change or document over its bytes) is refused before the duplicate is tombstoned, not
+   * between the two commits. The tombstone does not alter the items the merge carries.
    */
   private Uni<Void> refuseIfTooLarge(CustomerKey survivor, CustomerContext dup, Actor actor) {
     return contexts.load(survivor).invoke(loaded -> {
       if (!loaded.context().mergedFrom().contains(dup.customerId())) {
-        ContextRules.commit(loaded.context(), List.of(MergeOps.CustomerMerge.of(dup)), actor, clock.instant(), config.limits().rules());
+        commits.refuseIfRefused(loaded.context(), List.of(MergeOps.CustomerMerge.of(dup)), actor);
       }
     }).replaceWithVoid();
   }

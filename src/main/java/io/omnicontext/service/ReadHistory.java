@@ -1,5 +1,6 @@
 package io.omnicontext.service;
 
+import io.omnicontext.config.OmnicontextConfig;
 import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.Reason;
@@ -19,13 +20,19 @@ public class ReadHistory {
   private final ReadContext contexts;
   private final ChangeJournal journal;
 
-  public ReadHistory(ContextStore store, ReadContext contexts, ChangeJournal journal) {
+  private final long pageBytes;
+
+  public ReadHistory(ContextStore store, ReadContext contexts, ChangeJournal journal, OmnicontextConfig config) {
+    this.pageBytes = config.limits().historyPageBytes();
     this.store = store;
     this.contexts = contexts;
     this.journal = journal;
   }
 
-  /** changes with version > after, at most limit; next = the version to pass as after, or null at the end. */
+  /**
+   * changes with version > after, at most limit, and stopping near limits.history-page-bytes of change JSON
+   * (the first change always comes); next = the version to pass as after, or null at the end.
+   */
   public record Page(List<Change> changes, Long next) {}
 
   public Uni<Page> after(CustomerKey key, long after, int limit) {
@@ -34,18 +41,19 @@ public class ReadHistory {
     return contexts.version(key).chain(current -> {
       if (current == 0) throw Refusal.notFound("customer " + key.customerId() + " has no committed change");
       if (after >= current) return Uni.createFrom().item(new Page(List.of(), null));
-      return store.changesAfter(key, after, limit)
+      return store.changesAfter(key, after, limit, pageBytes)
           .chain(w -> w.complete() ? Uni.createFrom().item(w.changes()) : fromJournal(key, after, limit))
           .map(changes -> {
             long last = changes.isEmpty() ? after : changes.get(changes.size() - 1).version();
-            return new Page(changes, last < current && changes.size() == limit ? last : null);
+            // a page cut by its limit or by bytes (or one the journal has only in part yet) goes on after its last change
+            return new Page(changes, last < current ? last : null);
           });
     });
   }
 
   /** Older than Redis's window: the journal serves it, gap-free or not at all. */
   private Uni<List<Change>> fromJournal(CustomerKey key, long after, int limit) {
-    return journal.after(key, after, limit).map(changes -> {
+    return journal.after(key, after, limit, pageBytes).map(changes -> {
       if (changes.isEmpty() || changes.get(0).version() != after + 1) {
         throw new Refusal(Reason.UNAVAILABLE, "changes after version " + after + " are not journaled yet; retry shortly");
       }

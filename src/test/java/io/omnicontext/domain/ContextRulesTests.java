@@ -106,4 +106,14 @@ class ContextRulesTests {
     assertNull(commit.changes().get(2).attention());
     assertFalse(commit.after().attention().isEmpty());
   }
+
+  /** Audit gap 11: a customer's note.add with an internal note's id answered "already exists", revealing the note. */
+  @Test
+  void a_note_id_is_unique_within_its_visibility_so_a_customer_note_never_meets_an_internal_one() {
+    CustomerContext c = given(note("n-1", "internal"));
+    CustomerContext both = commit(c, T0, note("n-1", "customer")).after();
+    assertEquals(List.of("internal", "customer"), both.notes().stream().map(Items.Note::visibility).toList());
+    refusal(Reason.VALIDATION_FAILED, () -> commit(both, T0, note("n-1", "customer")));
+    refusal(Reason.VALIDATION_FAILED, () -> commit(both, T0, note("n-1", "internal")));
+  }
 }

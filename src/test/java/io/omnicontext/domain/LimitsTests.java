@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LimitsTests {
   /** The shipped defaults (OmnicontextConfig.Limits). */
-  private static final Limits SHIPPED = new Limits(100, 200, 8, 200, 500, 200, 200, 200, 1000, 200, 50, 200, 100);
-  private static final Limits SMALL = new Limits(3, 4, 2, 4, 4, 4, 4, 4, 4, 4, 4, 4, 100);
+  private static final Limits SHIPPED = new Limits(100, 200, 8, 4000, 200, 500, 200, 200, 200, 1000, 200, 50, 200, 100);
+  private static final Limits SMALL = new Limits(3, 4, 2, 10, 4, 4, 4, 4, 4, 4, 4, 4, 4, 100);
 
   @SafeVarargs
   private static List<Op> bounded(Map<String, Object>... ops) { return OpParser.parse(List.of(ops), SHIPPED, T0); }
@@ -72,6 +72,20 @@ class LimitsTests {
     assertEquals(1, bounded(profileSet("deep", deep)).size());
     assertRefusedAt("ops[0].fields", profileSet("deeper", Map.of("n", deep)));
     assertRefusedAt("ops[0].fields", profileSet("list", List.of(List.of(List.of(List.of(List.of(List.of(List.of(List.of(List.of(1)))))))))));
+  }
+
+  /** Audit gap 2: only preference values were bounded; a profile value took a string of any length. */
+  @Test
+  void profile_strings_hold_at_most_the_configured_characters_at_any_depth_member_names_included() {
+    String longest = "x".repeat(SHIPPED.profileText());
+    assertEquals(1, bounded(profileSet("bio", longest)).size());
+    assertEquals(1, bounded(profileSet("bio", Map.of(longest, List.of(longest)))).size());
+    assertRefusedAt("ops[0].fields", profileSet("bio", longest + "x"));
+    assertRefusedAt("ops[0].fields", profileSet("bio", Map.of("a", List.of(1, Map.of("b", longest + "x")))));
+    assertRefusedAt("ops[0].fields", profileSet("bio", Map.of(longest + "x", 1)));
+    assertRefusedAt("ops[0].fields", profileSet(longest + "x", 1));
+    Op replayed = OpParser.replay("profile.set", Map.of("fields", Map.of("bio", longest + "x")));
+    assertEquals("profile.set", replayed.name(), "a journaled value replays whatever its length");
   }
 
   @Test

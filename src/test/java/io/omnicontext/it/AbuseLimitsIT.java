@@ -200,4 +200,49 @@ class AbuseLimitsIT {
     assertFalse(text.contains(token), "the token is in the node's log");
     assertFalse(text.contains(token.substring(token.lastIndexOf('.') + 1)), "the token's signature is in the node's log");
   }
+
+  /** An SSE stream of the customer as the token opens it: answered once the headers came (the body stays open on 200). */
+  private HttpResponse<java.io.InputStream> sse(String token) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(node.base().resolve("/v1/customers/" + customer + "/events?access_token=" + token))
+        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** Audit gap 3: SSE streams were not counted per token, so one token opened any number of them. */
+  @Test
+  void sse_streams_share_the_tokens_stream_limit_with_websockets_one_more_is_429_with_retry_after_and_a_closed_one_frees_its_place()
+      throws Exception {
+    String token = token("agent", "agent-sse");
+    new Client(node, token).commit(customer, List.of(Map.of("op", "profile.set", "fields", Map.of("name", "Ada"))));
+    List<HttpResponse<java.io.InputStream>> streams = new ArrayList<>();
+    try (Client.Stream ws = stream(token)) {
+      String ping = ws.send(Map.of("type", "ping"));
+      ws.await(f -> ping.equals(f.path("id").asText()) && f.path("type").asText().equals("pong"), "the WebSocket is counted");
+      for (int i = 0; i < 2; i++) {
+        streams.add(sse(token));
+        assertEquals(200, streams.get(i).statusCode());
+      }
+      HttpResponse<java.io.InputStream> over = sse(token);
+      String body = new String(over.body().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(429, over.statusCode(), body);
+      assertEquals("rate_limited", Client.JSON.readTree(body).path("code").asText());
+      assertTrue(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+      assertTrue(over.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
+      assertTrue(Client.text(node.base().resolve("/q/metrics")).lines()
+          .anyMatch(l -> l.startsWith("omnicontext_rate_limited_total") && l.contains("scope=\"sse_streams\"") && !l.endsWith(" 0.0")),
+          "the refusal is counted");
+      HttpResponse<java.io.InputStream> otherToken = sse(token("agent", "agent-sse-other"));
+      assertEquals(200, otherToken.statusCode(), "another token is served");
+      otherToken.body().close();
+
+      streams.remove(0).body().close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        HttpResponse<java.io.InputStream> again = sse(token);
+        if (again.statusCode() == 200) streams.add(again);
+        else again.body().close();
+        return again.statusCode() == 200;
+      });
+    } finally {
+      for (HttpResponse<java.io.InputStream> r : streams) r.body().close();
+    }
+  }
 }

@@ -146,6 +146,36 @@ class AccessPolicyIT {
     assertEquals("web", agent.context(mine).path("offers").path("o-any").path("redeemedChannel").asText());
   }
 
+  /** Audit gap 11: the customer had to send a channel the token overrides anyway. */
+  @Test
+  void a_customer_tokens_offer_redeem_needs_no_channel_and_a_staff_tokens_does() {
+    agent.commit(mine, List.of(Map.of("op", "offer.issue", "offerId", "o-a", "title", "Anywhere", "originChannel", "email",
+        "price", 10, "validUntil", in(24)), Map.of("op", "offer.issue", "offerId", "o-b", "title", "Anywhere", "originChannel", "email",
+        "price", 10, "validUntil", in(24))));
+    JsonNode redeemed = customer.commit(mine, List.of(Map.of("op", "offer.redeem", "offerId", "o-a")));
+    assertEquals("web", redeemed.path("changes").get(0).path("data").path("channel").asText(), "redeemed on the token's channel");
+    Client.Answer staff = agent.post(mine, List.of(Map.of("op", "offer.redeem", "offerId", "o-b")));
+    assertEquals(400, staff.status(), staff.body().toString());
+    assertEquals("validation_failed", staff.body().path("code").asText());
+    assertTrue(staff.body().path("detail").asText().contains("ops[0].channel"), staff.body().toString());
+    assertEquals("issued", agent.context(mine).path("offers").path("o-b").path("status").asText());
+  }
+
+  /** Audit gap 11: a customer's note.add with an internal note's id answered "note n-int already exists". */
+  @Test
+  void a_customer_note_with_the_id_of_an_internal_note_is_taken_and_reveals_nothing() {
+    agent.commit(mine, List.of(Map.of("op", "note.add", "noteId", "n-int", "text", "SECRET internal", "visibility", "internal")));
+    Client.Answer added = customer.post(mine, List.of(Map.of("op", "note.add", "noteId", "n-int", "text", "my note", "visibility", "customer")));
+    assertEquals(200, added.status(), added.body().toString());
+    assertFalse(added.body().toString().contains("SECRET"), added.body().toString());
+    JsonNode seen = customer.context(mine).path("notes");
+    assertEquals(1, seen.size(), seen.toString());
+    assertEquals("my note", seen.get(0).path("text").asText());
+    Client.Answer again = customer.post(mine, List.of(Map.of("op", "note.add", "noteId", "n-int", "text", "twice", "visibility", "customer")));
+    assertEquals(400, again.status(), "its own note's id is taken: " + again.body());
+    assertEquals(2, agent.context(mine).path("notes").size(), "staff see both notes");
+  }
+
   @Test
   void a_customer_token_cannot_end_an_agents_engagement() {
     seed();

@@ -116,8 +116,14 @@ public class PostgresChangeJournal implements ChangeJournal {
   // The reads on the live path (rehydration's check, history past Redis' window, resolve) are prepared SQL on the
   // reactive client like the appends: no HQL to parse on an event loop, no session per call.
   private static final String SNAPSHOT = "SELECT version, context_json FROM context_snapshot WHERE tenant = $1 AND customer_id = $2";
+  /** The page, cut where the running sum of the JSON bytes before a change reaches $5 (the first change always comes). */
   private static final String CHANGES_AFTER = """
-      SELECT change_json FROM change_journal WHERE tenant = $1 AND customer_id = $2 AND version > $3 ORDER BY version LIMIT $4""";
+      SELECT change_json FROM (
+        SELECT change_json, version,
+               sum(octet_length(change_json)) OVER (ORDER BY version) - octet_length(change_json) AS bytes_before
+        FROM (SELECT change_json, version FROM change_journal WHERE tenant = $1 AND customer_id = $2 AND version > $3
+              ORDER BY version LIMIT $4) page) counted
+      WHERE bytes_before < $5 ORDER BY version""";
   private static final String RESOLVE = "SELECT customer_id FROM identity_link WHERE tenant = $1 AND kind = $2 AND value = $3";
 
   @Override
@@ -132,8 +138,8 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   @Override
-  public Uni<List<Change>> after(CustomerKey key, long after, int limit) {
-    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit)).map(rows -> {
+  public Uni<List<Change>> after(CustomerKey key, long after, int limit, long maxBytes) {
+    return pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit, maxBytes)).map(rows -> {
       List<Change> out = new ArrayList<>(rows.size());
       for (Row r : rows) out.add(json.read(r.getString("change_json"), Change.class));
       return out;

@@ -183,6 +183,11 @@ public class RedisContextStore implements ContextStore {
         .replaceWithVoid();
   }
 
+  @Override
+  public void refuseOversized(Commit commit) {
+    refuseOversized(commit, write(commit.after()), commit.changes().stream().map(this::write).toList());
+  }
+
   /**
    * Refuses (too_large, before anything is written) a change over limits.change-bytes, a request whose
    * changes together pass limits.commit-bytes, and a document over limits.document-bytes that this
@@ -223,13 +228,38 @@ public class RedisContextStore implements ContextStore {
     }
   }
 
+  /** Changes read from the log per round trip when a page is bounded by bytes, so a node holds little more than the bound. */
+  static final int BOUNDED_READ = 32;
+
   @Override
-  public Uni<Window> changesAfter(CustomerKey key, long after, int limit) {
-    return redis.execute("ZRANGEBYSCORE", RedisKeys.log(key), "(" + after, "+inf", "LIMIT", "0", Integer.toString(limit))
-        .map(r -> { List<Change> out = new ArrayList<>(r.size()); r.forEach(m -> out.add(read(m.toString(), Change.class))); return out; })
+  public Uni<Window> changesAfter(CustomerKey key, long after, int limit, long maxBytes) {
+    return logPage(key, after, limit, maxBytes, new ArrayList<>(), 0)
         .chain(changes -> changes.isEmpty()
             ? version(key).map(v -> new Window(changes, v <= after))
             : Uni.createFrom().item(new Window(changes, changes.get(0).version() == after + 1)));
+  }
+
+  /**
+   * Reads the log after {@code from} into {@code out}, a slice at a time when bounded, until {@code limit} changes or
+   * the first that would take their JSON past {@code maxBytes} (the first of a page always comes), or the log's end.
+   */
+  private Uni<List<Change>> logPage(CustomerKey key, long from, int limit, long maxBytes, List<Change> out, long bytes) {
+    int want = limit - out.size();
+    int slice = maxBytes == Long.MAX_VALUE ? want : Math.min(want, BOUNDED_READ);
+    return redis.execute("ZRANGEBYSCORE", RedisKeys.log(key), "(" + from, "+inf", "LIMIT", "0", Integer.toString(slice)).chain(r -> {
+      long total = bytes;
+      for (Response m : r) {
+        String raw = m.toString();
+        total += StoredText.utf8Length(raw);
+        if (total > maxBytes && !out.isEmpty()) return Uni.createFrom().item(out);
+        Change c = read(raw, Change.class);
+        // the log was trimmed past the end of the previous slice meanwhile: the page ends gap-free before it
+        if (!out.isEmpty() && c.version() != out.get(out.size() - 1).version() + 1) return Uni.createFrom().item(out);
+        out.add(c);
+      }
+      if (r.size() < slice || out.size() >= limit) return Uni.createFrom().item(out);
+      return logPage(key, out.get(out.size() - 1).version(), limit, maxBytes, out, total);
+    });
   }
 
   @Override

@@ -82,8 +82,16 @@ public final class AccessPolicy {
    * fields the token decides (channel) are the token's.
    */
   public static List<Op> ops(Principal p, List<Op> ops) {
-    if (p.audience() == Audience.STAFF) return ops;
+    if (p.audience() == Audience.STAFF) return namingTheirChannels(ops);
     return ops.stream().map(op -> asCustomer(p, op)).toList();
+  }
+
+  /** A staff token names the channel an offer is redeemed on (a customer token's channel is its token's). */
+  private static List<Op> namingTheirChannels(List<Op> ops) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof OfferOps.OfferRedeem r && r.channel() == null) throw Refusal.invalid("ops[" + i + "].channel is required");
+    }
+    return ops;
   }
 
   private static Op asCustomer(Principal p, Op op) {

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-token counters of omnicontext.limits.*, on this node: REST writes, WebSocket frames over all of a token's
- * connections, open connections. Buckets that filled up again are dropped every minute, so memory follows the
+ * connections, open streams (WebSocket connections and SSE streams). Buckets that filled up again are dropped every minute, so memory follows the
  * callers active now. (Per-connection frame rates live with the connection.)
  */
 @ApplicationScoped
@@ -50,7 +50,13 @@ public class RateLimits {
 
   public int maxSubscriptions() { return limits.ws().maxSubscriptions(); }
 
-  /** Counts a new connection of the token; false (and nothing counted) when it already holds as many as allowed. */
+  /** What a client waits before it opens a stream again when its token holds as many as allowed. */
+  public static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
+
+  /**
+   * Counts a new stream of the token (a WebSocket connection or an SSE stream: they share the limit); false (and
+   * nothing counted) when it already holds as many as allowed.
+   */
   public boolean connectionOpened(Principal p) {
     int max = limits.ws().connectionsPerToken();
     boolean[] counted = {false};
@@ -72,5 +78,18 @@ public class RateLimits {
     long now = System.nanoTime();
     restWrites.values().removeIf(b -> b.full(now));
     wsFrames.values().removeIf(b -> b.full(now));
+  }
+
+  /** A request refused by a per-token limit: 429 rate_limited, with how long to wait (Retry-After). */
+  public static final class Exceeded extends RuntimeException {
+    private final Duration retryAfter;
+
+    public Exceeded(String detail, Duration retryAfter) {
+      super(detail, null, false, false);
+      this.retryAfter = retryAfter;
+    }
+
+    /** Whole seconds, at least 1, as the Retry-After header gives them. */
+    public long retryAfterSeconds() { return Math.max(1, (retryAfter.toMillis() + 999) / 1000); }
   }
 }

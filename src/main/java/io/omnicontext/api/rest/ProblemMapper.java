@@ -4,6 +4,7 @@ import io.omnicontext.config.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.ChannelException;
 import io.omnicontext.api.access.AccessPolicy;
+import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
 import io.omnicontext.port.ChangeFeed;
@@ -32,6 +33,14 @@ public class ProblemMapper {
   /** A customer the token may not see is 404 like one that does not exist; a role's refusal is 403. */
   @ServerExceptionMapper
   public Response denied(AccessPolicy.Denied d) { return problem(Problems.of(d.hidden() ? Reason.NOT_FOUND : Reason.FORBIDDEN, d.getMessage())); }
+
+  /** A per-token limit (SSE streams): 429 with Retry-After, as the REST write rate answers. */
+  @ServerExceptionMapper
+  public Response rateLimited(RateLimits.Exceeded e) {
+    Map<String, Object> p = Problems.of(Reason.RATE_LIMITED, e.getMessage());
+    Problems.answering(p, caller.requestId());
+    return Response.status(Problems.status(Reason.RATE_LIMITED)).type(Problems.TYPE).header("Retry-After", e.retryAfterSeconds()).entity(p).build();
+  }
 
   @ServerExceptionMapper
   public Response malformed(JsonProcessingException e) {

@@ -2,6 +2,7 @@ package io.omnicontext.api.sse;
 
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.api.access.AccessPolicy;
+import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.rest.Caller;
 import io.omnicontext.domain.Audience;
@@ -47,9 +48,11 @@ public class EventsResource {
   private final LiveMetrics metrics;
   private final Frames frames;
   private final Clock clock;
+  private final RateLimits limits;
 
   public EventsResource(Caller caller, Subscriptions subscriptions, io.omnicontext.config.OmnicontextConfig config, OpenSessions open,
-      Draining draining, Vertx vertx, LiveMetrics metrics, Frames frames, Clock clock) {
+      Draining draining, Vertx vertx, LiveMetrics metrics, Frames frames, Clock clock, RateLimits limits) {
+    this.limits = limits;
     this.metrics = metrics;
     this.frames = frames;
     this.clock = clock;
@@ -69,6 +72,11 @@ public class EventsResource {
     CustomerKey key = AccessPolicy.customer(p, customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
     if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
+    if (!limits.connectionOpened(p)) {
+      metrics.rateLimited(LiveMetrics.RateScope.SSE_STREAMS);
+      throw new RateLimits.Exceeded("this token holds as many streams (WebSocket and SSE) as a node allows; close one first",
+          RateLimits.STREAM_RETRY_AFTER);
+    }
     return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
       SseSession session = new SseSession(emitter, sse, p.audience(), metrics);
       Subscription sub = subscriptions.customer(key, session);
@@ -89,7 +97,9 @@ public class EventsResource {
           Log.infof("ending an SSE stream whose reader fell %d events behind", maxQueuedEvents);
           metrics.slowConsumerClosed();
         })
-        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion();
+        .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class).recoverWithCompletion()
+        // however the stream ends (completed, failed, the reader gone), once: the token's count of streams goes down
+        .onTermination().invoke(() -> limits.connectionClosed(p));
   }
 
   private long untilExpiry(Principal p) { return Math.max(1, Duration.between(clock.instant(), p.expiresAt()).toMillis()); }

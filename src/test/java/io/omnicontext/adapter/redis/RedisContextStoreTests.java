@@ -78,6 +78,26 @@ class RedisContextStoreTests {
     assertEquals(List.of(1L), log.changes().stream().map(Change::version).toList());
   }
 
+  /** Audit gap 2: a history page read its whole count from the log whatever the changes weighed. */
+  @Test
+  void a_page_bounded_by_bytes_stops_before_the_change_that_passes_the_bound_across_slices_and_always_holds_one() {
+    CustomerContext c = loaded().context();
+    String text = "b".repeat(1000);
+    for (int i = 0; i < 80; i++) { // more than two slices of BOUNDED_READ
+      Commit commit = commitOf(c, set("bio", i + text));
+      await(store.commit(key, commit, null, loaded().runId(), false));
+      c = commit.after();
+    }
+    long each = store.write(await(store.changesAfter(key, 0, 1)).changes().get(0)).length(); // ~3 KB; they differ by a few bytes
+    ContextStore.Window page = await(store.changesAfter(key, 0, 1000, each * 70 + each / 2));
+    assertTrue(page.complete());
+    assertEquals(70, page.changes().size(), "cut before the 71st change, past two slices");
+    for (int i = 0; i < 70; i++) assertEquals(i + 1, page.changes().get(i).version(), "in order, gap-free");
+    assertEquals(1, await(store.changesAfter(key, 5, 1000, 1)).changes().size(), "a bound below one change still gives one");
+    assertEquals(80, await(store.changesAfter(key, 0, 1000)).changes().size(), "unbounded: the whole log");
+    assertEquals(10, await(store.changesAfter(key, 0, 10, Long.MAX_VALUE / 2)).changes().size(), "limit still caps the count");
+  }
+
   @Test
   void a_stale_commit_is_refused_and_changes_nothing() {
     Loaded start = loaded();
