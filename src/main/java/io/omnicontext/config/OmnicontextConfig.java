@@ -262,6 +262,14 @@ public interface OmnicontextConfig {
     /** Opens that may wait for their turn; one more is refused `unavailable` (retry). */
     @WithDefault("50000")
     int opensQueued();
+
+    /**
+     * WebSocket and SSE connections one node holds at once; one more is refused as a draining node refuses it
+     * (WebSocket 1013, SSE 503 unavailable), so the client goes to another node instead of the pod outgrowing its
+     * memory (docs/operations.md, "Sizes": 30,000 sockets per pod of 1792Mi).
+     */
+    @WithDefault("30000")
+    int maxConnections();
   }
 
   interface Redis {

@@ -72,6 +72,7 @@ public class EventsResource {
     CustomerKey key = AccessPolicy.customer(p, customerId);
     Long from = position(lastEventId != null && !lastEventId.isBlank() ? lastEventId : after);
     if (draining.draining()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node is draining; reconnect");
+    if (open.full()) throw new Refusal(io.omnicontext.domain.Reason.UNAVAILABLE, "this node holds as many streams as it may; reconnect");
     if (!limits.connectionOpened(p)) {
       metrics.rateLimited(LiveMetrics.RateScope.SSE_STREAMS);
       throw new RateLimits.Exceeded("this token holds as many streams (WebSocket and SSE) as a node allows; close one first",

@@ -51,7 +51,7 @@ public class StreamSocket {
 
   @OnOpen
   public void open(WebSocketConnection connection) {
-    if (draining.draining()) { // this node is going away: reconnect elsewhere
+    if (draining.draining() || open.full()) { // this node is going away, or full: reconnect elsewhere
       connection.close(CloseCode.RESUME.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }
