@@ -199,6 +199,9 @@ function prodRules(docs) {
     if (configured(docs, d, "OMNICONTEXT_JWT_SECRET")) {
       f.push(`${name}: OMNICONTEXT_JWT_SECRET (HS256, the test mode) must not be set in prod`);
     }
+    if (!configured(docs, d, "OMNICONTEXT_LIMITS_WS_ALLOWED_ORIGINS")) {
+      f.push(`${name}: prod names the browser origins that may open the WebSocket: OMNICONTEXT_LIMITS_WS_ALLOWED_ORIGINS`);
+    }
     const clusters = docs.filter((x) => x.apiVersion === REDIS_OPERATOR && x.kind === "RedisCluster");
     if (configValue(docs, d, "QUARKUS_REDIS_CLIENT_TYPE") !== "cluster") f.push(`${name}: prod runs on Redis Cluster: QUARKUS_REDIS_CLIENT_TYPE=cluster`);
     const hosts = configValue(docs, d, "QUARKUS_REDIS_HOSTS") ?? "";
