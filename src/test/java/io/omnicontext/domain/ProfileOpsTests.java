@@ -80,9 +80,15 @@ class ProfileOpsTests {
   }
 
   @Test
-  void a_note_id_cannot_be_added_twice() {
+  void a_note_id_cannot_be_added_twice_with_one_visibility() {
     CustomerContext c = given(note("n-1", "internal"));
-    refusal(Reason.VALIDATION_FAILED, () -> commit(c, T0, note("n-1", "customer")));
+    refusal(Reason.VALIDATION_FAILED, () -> commit(c, T0, note("n-1", "internal")));
+  }
+
+  @Test
+  void a_note_id_is_unique_per_visibility_so_a_customer_note_never_reveals_an_internal_one() {
+    CustomerContext c = after(given(note("n-1", "internal")), T0.plusSeconds(30), note("n-1", "customer"));
+    assertEquals(List.of("internal", "customer"), c.notes().stream().map(Note::visibility).toList());
   }
 
   @Test
