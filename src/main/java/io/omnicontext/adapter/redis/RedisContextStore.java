@@ -39,9 +39,11 @@ public class RedisContextStore implements ContextStore {
   private final OmnicontextConfig config;
   private final Frames frames;
   private final IdentityClaims claims;
+  private final RedisTopology topology;
 
   public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames,
-      IdentityClaims claims) {
+      IdentityClaims claims, RedisTopology topology) {
+    this.topology = topology;
     this.claims = claims;
     this.frames = frames;
     this.redis = redis;
@@ -101,7 +103,8 @@ public class RedisContextStore implements ContextStore {
     List<String> identityKeys = identityKeys(key, commit);
     FollowUp followUp = followUp(key, commit);
     List<String> keys = List.of(RedisKeys.context(key), RedisKeys.log(key),
-        idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()), RedisKeys.outbox(key));
+        idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()), RedisKeys.outbox(key),
+        RedisKeys.idempotencyIndex(key));
     List<String> args = new ArrayList<>();
     args.add(Long.toString(commit.before().version()));
     args.add(Long.toString(commit.lastVersion()));
@@ -247,12 +250,27 @@ public class RedisContextStore implements ContextStore {
     return scripts.run(RedisScripts.ERASE, List.of(RedisKeys.context(key), RedisKeys.log(key)), List.of(RedisKeys.channel(Topic.customer(key))))
         .chain(() -> claims.erase(identityKeys, key.customerId()))
         .chain(() -> afterCustomer)
-        .chain(() -> idempotencyKeys(key, "0"))
+        .chain(() -> indexedIdempotencyRecords(key))
+        .chain(() -> topology.cluster() ? Uni.createFrom().voidItem() : idempotencyKeys(key, "0"))
         .chain(() -> redis.execute("ZREM", RedisKeys.due(key), RedisKeys.dueMember(key)))
         .replaceWithVoid();
   }
 
-  /** Idempotency records hold answers with personal data: SCAN the customer's and delete them, page by page. */
+  /**
+   * Idempotency records hold answers with personal data: the customer's index names them all (one slot, so this works
+   * on a cluster, where SCAN reaches one random master); the index goes with them.
+   */
+  private Uni<Void> indexedIdempotencyRecords(CustomerKey key) {
+    String index = RedisKeys.idempotencyIndex(key);
+    return redis.execute("ZRANGE", index, "0", "-1").chain(r -> {
+      List<String> doomed = new ArrayList<>();
+      r.forEach(k -> doomed.add(k.toString()));
+      doomed.add(index);
+      return redis.execute("DEL", doomed.toArray(String[]::new));
+    }).replaceWithVoid();
+  }
+
+  /** Standalone only: records written before the index existed, found by SCAN page by page. */
   private Uni<Void> idempotencyKeys(CustomerKey key, String cursor) {
     return redis.execute("SCAN", cursor, "MATCH", RedisKeys.idempotencyPattern(key), "COUNT", "500").chain(r -> {
       String next = r.get(0).toString();

@@ -60,6 +60,8 @@ public final class RedisKeys {
   public static String idempotency(CustomerKey k, String idempotencyKey) { return tag(k) + ":idem:" + sha256(idempotencyKey); }
   /** A short hold on the customer ({@link RedisCustomerLocks}). */
   public static String lock(CustomerKey k) { return tag(k) + ":lock"; }
+  /** The customer's idempotency records (zset of their keys by expiry ms): erasure reads it, as SCAN cannot find them on a cluster. */
+  public static String idempotencyIndex(CustomerKey k) { return tag(k) + ":idem-index"; }
   /** SCAN pattern of a customer's idempotency records (ids cannot hold glob characters). */
   public static String idempotencyPattern(CustomerKey k) { return tag(k) + ":idem:*"; }
 

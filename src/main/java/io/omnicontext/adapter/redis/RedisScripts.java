@@ -32,6 +32,7 @@ public class RedisScripts {
   public static final String TEAM_APPLY = "team-apply";
   public static final String BUCKET_RENEW = "bucket-renew";
   public static final String HEARTBEAT = "heartbeat";
+  public static final String IDEM_PUT = "idem-put";
 
   private final ReactiveRedisDataSource redis;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -40,7 +41,7 @@ public class RedisScripts {
   public RedisScripts(ReactiveRedisDataSource redis, RedisTopology topology) {
     this.redis = redis;
     for (String name : List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, ERASE_TEAM, IDENTITY_CLAIM, IDENTITY_SETTLE, TEAM_APPLY,
-        BUCKET_RENEW, HEARTBEAT)) {
+        BUCKET_RENEW, HEARTBEAT, IDEM_PUT)) {
       // The scripts publish with PUBLISH; sharded pub/sub (the feed follows with SSUBSCRIBE) needs SPUBLISH.
       String body = topology.shardedPubSub() ? read(name).replace("redis.call('PUBLISH',", "redis.call('SPUBLISH',") : read(name);
       bodies.put(name, body);
