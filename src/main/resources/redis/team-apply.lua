@@ -2,9 +2,11 @@
 -- (another slot) and again by the journal relay until the commit's outbox entry is acknowledged.
 -- KEYS: 1 seq, 2 log (zset by seq), 3 waiting board (hash), 4 board versions (hash), 5 applied entries (zset by ms).
 -- ARGV: 1 entry id, 2 channel, 3 frame head, 4 frame tail, 5 board field, 6 board item json or '' to remove,
---       7 the change's version, 8 log window, 9 now ms, 10 how long applied entries are remembered (ms).
+--       7 the change's version, 8 log window, 9 how long applied entries are remembered (ms, by Redis' clock: TIME).
 local id, channel, head, tail, field, item = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local version, window, now, remember = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local version, window, remember = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if redis.call('ZSCORE', KEYS[5], id) then return 0 end
 local seq = redis.call('INCR', KEYS[1])
 local frame = head .. seq .. tail

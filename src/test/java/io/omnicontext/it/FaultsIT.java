@@ -140,6 +140,24 @@ class FaultsIT implements Topology {
   }
 
   @Test
+  void an_identity_whose_key_redis_lost_stays_with_its_customer_and_another_cannot_link_it() {
+    // Defect guarded: a missing identity key was taken as free (nothing asked PostgreSQL) and the journal's upsert
+    // moved the identity to the second customer, so two customers held one identity after a wipe or a failover.
+    Client writer = as(one(), "integration", "system");
+    String email = customer + "@example.com";
+    writer.commit(customer, List.of(Map.of("op", "identity.link", "type", "email", "value", email)));
+    wipeRedis();
+
+    String other = Tokens.newId("c");
+    Client.Answer taken = as(two(), "integration", "system").post(other, List.of(Map.of("op", "identity.link", "type", "email", "value", email)));
+    assertEquals(409, taken.status(), taken.body().toString());
+    assertEquals("identity_taken", taken.body().path("code").asText());
+    Client reader = as(two(), "agent", "voice");
+    assertEquals(customer, reader.get("/v1/customers:resolve?type=email&value=" + email).body().path("customerId").asText());
+    assertEquals(customer, Journal.identityHolder(tenant, "email", email).orElseThrow(), "the journal still names the first customer");
+  }
+
+  @Test
   void redis_killed_and_restarted_answers_503_meanwhile_and_subscribers_see_no_gap() {
     assumeFalse(onCluster(), "one standalone Redis only: on the cluster, ClusterFaultsIT kills a master instead");
     Client writer = as(one(), "integration", "system");

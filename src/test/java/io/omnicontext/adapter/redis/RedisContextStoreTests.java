@@ -14,7 +14,9 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.OpParser;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.ContextStore.Loaded;
 import io.omnicontext.port.TeamFeed;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -57,12 +60,34 @@ class RedisContextStoreTests {
 
   private Loaded loaded() { return await(store.load(key)); }
 
+  /** A commit whose linked identities the journal holds nobody for (what the service passes after asking it). */
+  private Uni<ContextStore.Committed> commit(CustomerKey k, Commit c, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
+    Map<ChangeJournal.Identity, Optional<String>> none = new java.util.HashMap<>();
+    c.linked().forEach(i -> none.put(new ChangeJournal.Identity(i.type(), i.value()), Optional.empty()));
+    return store.commit(k, c, idempotency, runId, snapshot, none);
+  }
+
+  @Test
+  void an_identity_key_redis_lost_is_claimed_only_against_the_journal_whose_holder_refuses_another_customer() {
+    String email = UUID.randomUUID() + "@example.com";
+    Map<String, Object> link = Map.of("op", "identity.link", "type", "email", "value", email);
+    Loaded start = loaded();
+    var unchecked = assertThrows(ContextStore.IdentitiesUnchecked.class,
+        () -> await(store.commit(key, commitOf(start.context(), link), null, start.runId(), false, Map.of())));
+    assertEquals(List.of(new ChangeJournal.Identity("email", email)), unchecked.identities(), "a missing key: ask the journal first");
+    assertEquals(0, loaded().context().version(), "nothing committed");
+    Refusal r = assertThrows(Refusal.class, () -> await(store.commit(key, commitOf(start.context(), link), null, start.runId(), false,
+        Map.of(new ChangeJournal.Identity("email", email), Optional.of("c-9")))));
+    assertEquals(Reason.IDENTITY_TAKEN, r.reason());
+    assertEquals("c-9", r.extra().get("customerId"), "the journal's holder keeps it");
+  }
+
   @Test
   void a_commit_is_stored_with_its_version_and_change_log() {
     Loaded empty = loaded();
     assertEquals(0, empty.context().version());
     assertFalse(empty.verified(), "an unknown customer is not checked against the journal yet");
-    ContextStore.Committed committed = await(store.commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
+    ContextStore.Committed committed = await(commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
     assertTrue(committed.settled());
     await(outbox.ack(List.of(committed.outboxId()))); // the writer's ack in journal durability takes the id as answered
     String[] id = committed.outboxId().split("/", 2);
@@ -83,8 +108,8 @@ class RedisContextStoreTests {
     Loaded start = loaded();
     Commit winner = commitOf(start.context(), set("a", 1));
     Commit loser = commitOf(start.context(), set("a", 2));
-    await(store.commit(key, winner, null, start.runId(), false));
-    assertThrows(ContextStore.VersionMoved.class, () -> await(store.commit(key, loser, null, start.runId(), false)));
+    await(commit(key, winner, null, start.runId(), false));
+    assertThrows(ContextStore.VersionMoved.class, () -> await(commit(key, loser, null, start.runId(), false)));
     assertEquals(1, loaded().context().profile().get("a"));
     assertEquals(1, await(store.changesAfter(key, 0, 10)).changes().size());
   }
@@ -93,7 +118,7 @@ class RedisContextStoreTests {
   void a_commit_checked_under_another_redis_run_is_refused_as_unverified() {
     Loaded start = loaded();
     assertThrows(ContextStore.Unverified.class,
-        () -> await(store.commit(key, commitOf(start.context(), set("a", 1)), null, "0000-another-run", false)));
+        () -> await(commit(key, commitOf(start.context(), set("a", 1)), null, "0000-another-run", false)));
     assertEquals(0, loaded().context().version());
   }
 
@@ -101,10 +126,10 @@ class RedisContextStoreTests {
   void an_identity_linked_to_another_customer_is_refused_naming_it() {
     String email = UUID.randomUUID() + "@example.com";
     Loaded start = loaded();
-    await(store.commit(key, commitOf(start.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, start.runId(), false));
+    await(commit(key, commitOf(start.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, start.runId(), false));
     CustomerKey other = new CustomerKey(key.tenant(), "c-2");
     Loaded theirs = await(store.load(other));
-    Refusal r = assertThrows(Refusal.class, () -> await(store.commit(other,
+    Refusal r = assertThrows(Refusal.class, () -> await(commit(other,
         commitOf(theirs.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, theirs.runId(), false)));
     assertEquals(Reason.IDENTITY_TAKEN, r.reason());
     assertEquals("c-1", r.extra().get("customerId"));
@@ -116,7 +141,7 @@ class RedisContextStoreTests {
     String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
     Loaded start = loaded();
     Commit handoff = commitOf(start.context(), handoffTo(team));
-    await(store.commit(key, handoff, null, start.runId(), false));
+    await(commit(key, handoff, null, start.runId(), false));
     await(store.settle(store.followUp(key, handoff))); // the journal relay's redo
     await(store.settle(store.followUp(key, handoff)));
 
@@ -133,10 +158,10 @@ class RedisContextStoreTests {
     String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
     Loaded start = loaded();
     Commit created = commitOf(start.context(), handoffTo(team));
-    await(store.commit(key, created, null, start.runId(), false));
+    await(commit(key, created, null, start.runId(), false));
     Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
         new Actor("tablet-1", "store"), Instant.now());
-    await(store.commit(key, accepted, null, start.runId(), false));
+    await(commit(key, accepted, null, start.runId(), false));
     String afterAccept = await(teams.board(key.tenant(), team)).waitingJson().toString();
     await(redis.execute("DEL", RedisKeys.teamApplied(key.tenant(), team))); // as if the created change's settlement came again, late
     await(store.settle(store.followUp(key, created)));
