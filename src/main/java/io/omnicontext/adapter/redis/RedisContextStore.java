@@ -188,7 +188,7 @@ public class RedisContextStore implements ContextStore {
   private Uni<Void> deliver(String tenant, TeamDelivery d) {
     return scripts.run(RedisScripts.TEAM_APPLY,
         List.of(RedisKeys.teamSeq(tenant, d.team()), RedisKeys.teamLog(tenant, d.team()), RedisKeys.teamBoard(tenant, d.team()),
-            RedisKeys.teamBoardVersions(tenant, d.team()), RedisKeys.teamApplied(tenant, d.team())),
+            RedisKeys.teamBoardVersions(tenant, d.team()), RedisKeys.teamApplied(tenant, d.team()), RedisKeys.teamSeqRun(tenant, d.team())),
         List.of(d.entryId(), RedisKeys.channel(Topic.team(tenant, d.team())), d.frameHead(), d.frameTail(), d.boardField(), d.boardItem(),
             Long.toString(d.version()), Integer.toString(config.redis().logWindow()),
             Long.toString(TEAM_DEDUPE.toMillis())))

@@ -154,6 +154,29 @@ class RedisContextStoreTests {
   }
 
   @Test
+  void a_team_feed_numbered_by_another_redis_process_moves_to_a_new_epoch_so_its_screens_read_the_board_again() {
+    // Defect guarded: a promoted replica that lost the last INCR gave the next hand-off change a seq screens already
+    // had, and they dropped it as seen.
+    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
+    Loaded start = loaded();
+    Commit created = commitOf(start.context(), handoffTo(team));
+    await(commit(key, created, null, start.runId(), false));
+    assertEquals(1, await(teams.board(key.tenant(), team)).seq());
+    // what a failover to a replica that missed seq 1 leaves: another run numbered the feed, the seq is back at 0
+    await(redis.execute("SET", RedisKeys.teamSeqRun(key.tenant(), team), "0000-the-failed-master"));
+    await(redis.execute("SET", RedisKeys.teamSeq(key.tenant(), team), "0"));
+    Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
+        new Actor("tablet-1", "store"), Instant.now());
+    await(commit(key, accepted, null, start.runId(), false));
+
+    long seq = await(teams.board(key.tenant(), team)).seq();
+    assertEquals(1_000_001, seq, "a new epoch: no seq a screen had is given again");
+    assertFalse(await(teams.after(key.tenant(), team, 1)).complete(), "a screen at seq 1 sees a gap the log cannot fill: it resyncs");
+    assertFalse(await(teams.after(key.tenant(), team, seq + 5)).complete(), "a screen ahead of the feed (it rolled back) resyncs too");
+    assertTrue(await(teams.after(key.tenant(), team, seq)).complete());
+  }
+
+  @Test
   void a_late_settlement_of_an_older_version_does_not_undo_the_board_of_a_newer_one() {
     String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
     Loaded start = loaded();
