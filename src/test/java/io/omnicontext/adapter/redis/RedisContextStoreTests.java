@@ -60,6 +60,22 @@ class RedisContextStoreTests {
 
   private Loaded loaded() { return await(store.load(key)); }
 
+  private static String newTeam() { return "store:branch-" + UUID.randomUUID().toString().substring(0, 6); }
+
+  /** Commits the hand-off h-1 to {@code team}; answers the commit. */
+  private Commit handOffTo(String team) {
+    Loaded start = loaded();
+    Commit created = commitOf(start.context(), handoffTo(team));
+    await(commit(key, created, null, start.runId(), false));
+    return created;
+  }
+
+  /** The store tablet accepts the hand-off h-1 that {@code created} made. */
+  private static Commit accept(Commit created) {
+    return ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
+        new Actor("tablet-1", "store"), Instant.now());
+  }
+
   /** A commit whose linked identities the journal holds nobody for (what the service passes after asking it). */
   private Uni<ContextStore.Committed> commit(CustomerKey k, Commit c, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
     Map<ChangeJournal.Identity, Optional<String>> none = new java.util.HashMap<>();
@@ -138,10 +154,8 @@ class RedisContextStoreTests {
 
   @Test
   void a_hand_off_reaches_its_team_feed_once_however_often_its_commit_is_settled() {
-    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
-    Loaded start = loaded();
-    Commit handoff = commitOf(start.context(), handoffTo(team));
-    await(commit(key, handoff, null, start.runId(), false));
+    String team = newTeam();
+    Commit handoff = handOffTo(team);
     await(store.settle(store.followUp(key, handoff))); // the journal relay's redo
     await(store.settle(store.followUp(key, handoff)));
 
@@ -157,17 +171,13 @@ class RedisContextStoreTests {
   void a_team_feed_numbered_by_another_redis_process_moves_to_a_new_epoch_so_its_screens_read_the_board_again() {
     // Defect guarded: a promoted replica that lost the last INCR gave the next hand-off change a seq screens already
     // had, and they dropped it as seen.
-    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
-    Loaded start = loaded();
-    Commit created = commitOf(start.context(), handoffTo(team));
-    await(commit(key, created, null, start.runId(), false));
+    String team = newTeam();
+    Commit created = handOffTo(team);
     assertEquals(1, await(teams.board(key.tenant(), team)).seq());
     // what a failover to a replica that missed seq 1 leaves: another run numbered the feed, the seq is back at 0
     await(redis.execute("SET", RedisKeys.teamSeqRun(key.tenant(), team), "0000-the-failed-master"));
     await(redis.execute("SET", RedisKeys.teamSeq(key.tenant(), team), "0"));
-    Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
-        new Actor("tablet-1", "store"), Instant.now());
-    await(commit(key, accepted, null, start.runId(), false));
+    await(commit(key, accept(created), null, loaded().runId(), false));
 
     long seq = await(teams.board(key.tenant(), team)).seq();
     assertEquals(1_000_001, seq, "a new epoch: no seq a screen had is given again");
@@ -178,13 +188,9 @@ class RedisContextStoreTests {
 
   @Test
   void a_late_settlement_of_an_older_version_does_not_undo_the_board_of_a_newer_one() {
-    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
-    Loaded start = loaded();
-    Commit created = commitOf(start.context(), handoffTo(team));
-    await(commit(key, created, null, start.runId(), false));
-    Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
-        new Actor("tablet-1", "store"), Instant.now());
-    await(commit(key, accepted, null, start.runId(), false));
+    String team = newTeam();
+    Commit created = handOffTo(team);
+    await(commit(key, accept(created), null, loaded().runId(), false));
     String afterAccept = await(teams.board(key.tenant(), team)).waitingJson().toString();
     await(redis.execute("DEL", RedisKeys.teamApplied(key.tenant(), team))); // as if the created change's settlement came again, late
     await(store.settle(store.followUp(key, created)));
