@@ -137,7 +137,10 @@ public class CommitChanges {
       boolean snapshot) {
     return store.commit(key, commit, record, runId, snapshot, Map.of())
         .onFailure(ContextStore.IdentitiesUnchecked.class).recoverWithUni(e -> journalHolders(key, ((ContextStore.IdentitiesUnchecked) e).identities())
-            .chain(holders -> store.commit(key, commit, record, runId, snapshot, holders)));
+            .chain(holders -> store.commit(key, commit, record, runId, snapshot, holders))
+            // another identity key vanished meanwhile (Redis losing keys as we speak): let the caller retry
+            .onFailure(ContextStore.IdentitiesUnchecked.class).transform(again -> new Refusal(Reason.UNAVAILABLE,
+                "Redis is losing identity keys (a failover?); retry")));
   }
 
   /** Who the journal says holds each identity; without an answer the link cannot be checked, so it is not made. */
