@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * Everything that ever happened, in PostgreSQL: the authority for a customer's last version once Redis
  * lost something. Guarantee: {@link #append} is idempotent (a (tenant, customer, version) already
- * journaled is kept as it is), so moving changes here may be at-least-once.
+ * journaled is kept as it is), so moving changes here may be at-least-once. It is the authority on who holds
+ * an identity: an identity already held moves to another customer only by that customer's merge from its
+ * holder (another link journals its changes, and the identity stays where it was).
  */
 public interface ChangeJournal {
 
@@ -43,6 +45,7 @@ public interface ChangeJournal {
   /** A cheap round trip: is PostgreSQL there? */
   Uni<Void> ping();
 
+  /** The customer holding a linked identity as journaled (what the store asks when it lost an identity's key). */
   Uni<Optional<String>> resolve(String tenant, String type, String value);
 
   /** Removes every row of the customer and leaves an audit record without personal data; answers how many versions it held. */

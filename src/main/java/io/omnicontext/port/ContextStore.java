@@ -6,6 +6,7 @@ import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,8 @@ import java.util.Optional;
  * version is still the one the commit was computed from; otherwise it fails with {@link VersionMoved}
  * and the caller recomputes. Versions are therefore gap-free and never reused. What lives outside the
  * customer (identity uniqueness, team feeds) is kept by the commit's {@link FollowUp}: an identity is
- * never held by two customers (claimed before, confirmed after, given back on failure), and each
+ * never held by two customers (claimed before, confirmed after, given back on a definite failure; an
+ * identity the store lost is claimed only against the journal's holder), and each
  * hand-off change reaches its team's feed exactly once, gap-free by seq, once the follow-up is settled,
  * which the writer does at once and the journal relay redoes until it is done.
  */
@@ -38,10 +40,13 @@ public interface ContextStore {
    * Commits {@code commit} if the stored version is still {@code commit.before().version()} and Redis is
    * still the run the context was checked under. {@code idempotency}, when not null, is stored with it
    * for 24 h; the journal outbox gets the commit (with a context snapshot when {@code snapshot}).
-   * Answers the outbox entry's id and whether its follow-up was settled. Fails with {@link VersionMoved},
-   * {@link Unverified} or a Refusal IDENTITY_TAKEN.
+   * Answers the outbox entry's id and whether its follow-up was settled. {@code journalHolders} has, for
+   * linked identities the store asked about, the journal's holder (empty: none). Fails with {@link VersionMoved},
+   * {@link Unverified}, {@link IdentitiesUnchecked} (ask the journal about those, then commit again with its
+   * answers) or a Refusal IDENTITY_TAKEN.
    */
-  Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot);
+  Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot,
+      Map<ChangeJournal.Identity, Optional<String>> journalHolders);
 
   /**
    * Refuses (too_large) a commit that {@link #commit} would refuse for its size (bytes of a change, of the
@@ -86,6 +91,21 @@ public interface ContextStore {
   /** Redis restarted since the context was checked against the journal: rehydrate, then recompute. */
   final class Unverified extends RuntimeException {
     public Unverified() { super("the context must be checked against the journal", null, false, false); }
+  }
+
+  /**
+   * The store lost what it knew of who holds these identities (a failover, a wipe): the journal, the authority,
+   * must be asked before they can be claimed. Nothing was committed.
+   */
+  final class IdentitiesUnchecked extends RuntimeException {
+    private final List<ChangeJournal.Identity> identities;
+
+    public IdentitiesUnchecked(List<ChangeJournal.Identity> identities) {
+      super("the holders of " + identities.size() + " identities must be read from the journal", null, false, false);
+      this.identities = List.copyOf(identities);
+    }
+
+    public List<ChangeJournal.Identity> identities() { return identities; }
   }
 
   /** Another writer committed first: load again and recompute. */

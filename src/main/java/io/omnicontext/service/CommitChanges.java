@@ -26,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -122,7 +123,7 @@ public class CommitChanges {
           return traces.span("omnicontext.redis.commit", s -> {
                 s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
                 describe(s, commit);
-              }, () -> store.commit(key, commit, record, loaded.runId(), snapshot))
+              }, () -> commitChecked(key, commit, record, loaded.runId(), snapshot))
               .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
         })
         .onFailure(e -> e instanceof VersionMoved || e instanceof ContextStore.Unverified).retry()
@@ -140,6 +141,33 @@ public class CommitChanges {
    */
   public void refuseIfRefused(CustomerContext current, List<Op> ops, Actor actor) {
     store.refuseOversized(computed(current, ops, actor));
+  }
+
+  /**
+   * The store's commit; when it lost who holds some of the linked identities (a failover, a wipe), once more with the
+   * journal's holders, so an identity Redis forgot is not taken from its customer.
+   */
+  private Uni<ContextStore.Committed> commitChecked(CustomerKey key, Commit commit, IdempotencyStore.Record record, String runId,
+      boolean snapshot) {
+    return store.commit(key, commit, record, runId, snapshot, Map.of())
+        .onFailure(ContextStore.IdentitiesUnchecked.class).recoverWithUni(e -> journalHolders(key, ((ContextStore.IdentitiesUnchecked) e).identities())
+            .chain(holders -> store.commit(key, commit, record, runId, snapshot, holders))
+            // another identity key vanished meanwhile (Redis losing keys as we speak): let the caller retry
+            .onFailure(ContextStore.IdentitiesUnchecked.class).transform(again -> new Refusal(Reason.UNAVAILABLE,
+                "Redis is losing identity keys (a failover?); retry")));
+  }
+
+  /** Who the journal says holds each identity; without an answer the link cannot be checked, so it is not made. */
+  private Uni<Map<ChangeJournal.Identity, Optional<String>>> journalHolders(CustomerKey key, List<ChangeJournal.Identity> identities) {
+    Map<ChangeJournal.Identity, Optional<String>> holders = new java.util.HashMap<>();
+    Uni<Void> all = Uni.createFrom().voidItem();
+    for (ChangeJournal.Identity i : identities) {
+      all = all.chain(() -> journal.resolve(key.tenant(), i.type(), i.value()).invoke(h -> holders.put(i, h)).replaceWithVoid());
+    }
+    return all.ifNoItem().after(config.journal().timeout()).fail()
+        .onFailure().transform(e -> new Refusal(Reason.UNAVAILABLE, "who holds the linked identity cannot be checked: the journal "
+            + "(PostgreSQL) did not answer; retry"))
+        .replaceWith(holders);
   }
 
   /** A snapshot rides with the commit that crosses a multiple of snapshot-every. */

@@ -102,11 +102,13 @@ public class JournalRelay {
     return outbox.lag().invoke(lag::set).replaceWithVoid();
   }
 
-  /** The batch in one transaction; when PostgreSQL refuses its data, entry by entry. */
+  /**
+   * The batch's follow-ups settled first, whether PostgreSQL answers or not (a pending identity claim must not expire
+   * while PostgreSQL is away), then the batch in one transaction; when PostgreSQL refuses its data, entry by entry.
+   */
   private Uni<Void> relay(List<JournalOutbox.Item> items) {
-    return postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
-        .chain(() -> settled(items))
-        .chain(settled -> outbox.ack(settled.stream().map(JournalOutbox.Item::id).toList()))
+    return settled(items).chain(settled -> postgres(journal.append(items.stream().map(JournalOutbox.Item::entry).toList()))
+            .chain(() -> outbox.ack(settled.stream().map(JournalOutbox.Item::id).toList())))
         .onFailure(this::refused).recoverWithUni(() -> oneByOne(items));
   }
 

@@ -2,6 +2,7 @@ package io.omnicontext.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -139,6 +140,24 @@ class FaultsIT implements Topology {
   }
 
   @Test
+  void an_identity_whose_key_redis_lost_stays_with_its_customer_and_another_cannot_link_it() {
+    // Defect guarded: a missing identity key was taken as free (nothing asked PostgreSQL) and the journal's upsert
+    // moved the identity to the second customer, so two customers held one identity after a wipe or a failover.
+    Client writer = as(one(), "integration", "system");
+    String email = customer + "@example.com";
+    writer.commit(customer, List.of(Map.of("op", "identity.link", "type", "email", "value", email)));
+    wipeRedis();
+
+    String other = Tokens.newId("c");
+    Client.Answer taken = as(two(), "integration", "system").post(other, List.of(Map.of("op", "identity.link", "type", "email", "value", email)));
+    assertEquals(409, taken.status(), taken.body().toString());
+    assertEquals("identity_taken", taken.body().path("code").asText());
+    Client reader = as(two(), "agent", "voice");
+    assertEquals(customer, reader.get("/v1/customers:resolve?type=email&value=" + email).body().path("customerId").asText());
+    assertEquals(customer, Journal.identityHolder(tenant, "email", email).orElseThrow(), "the journal still names the first customer");
+  }
+
+  @Test
   void redis_killed_and_restarted_answers_503_meanwhile_and_subscribers_see_no_gap() {
     assumeFalse(onCluster(), "one standalone Redis only: on the cluster, ClusterFaultsIT kills a master instead");
     Client writer = as(one(), "integration", "system");
@@ -203,9 +222,12 @@ class FaultsIT implements Topology {
     Client crm = as(one(), "integration", "system");
     String email = customer + "@example.com";
     String team = "store:branch-" + Tokens.newId("e");
-    crm.commit(customer, List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
+    String idempotencyKey = Tokens.newId("key");
+    List<Map<String, Object>> ops = List.of(set("name", "Ada"), Map.of("op", "identity.link", "type", "email", "value", email),
         Map.of("op", "handoff.create", "handoffId", "h-1", "kind", "reservation", "ref", "r-1", "fromChannel", "chat",
-            "toTeam", team, "dueBy", Instant.now().plus(1, ChronoUnit.DAYS).toString(), "note", "Ada picks up the sofa")));
+            "toTeam", team, "dueBy", Instant.now().plus(1, ChronoUnit.DAYS).toString(), "note", "Ada picks up the sofa"));
+    Client.Answer first = crm.post(customer, ops, idempotencyKey);
+    assertEquals(200, first.status(), first.body().toString());
     await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).size() == 3);
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
@@ -220,6 +242,11 @@ class FaultsIT implements Topology {
     assertEquals(0, crm.get("/v1/teams/" + team + "/handoffs").body().path("handoffs").size(), "nothing of the customer stays on team boards");
     assertEquals(List.of(), Journal.versions(tenant, customer));
     assertEquals(1, Journal.erasures(tenant, customer), "one audit record, without the customer id");
+    // The stored answer (staff body: the name, the note) is personal data too. On a cluster SCAN reached one random
+    // master and missed it, so the retry got the erased answer back; now the retry runs as a new request.
+    Client.Answer retry = crm.post(customer, ops, idempotencyKey);
+    assertEquals(200, retry.status(), retry.body().toString());
+    assertNotEquals(first.body(), retry.body(), "the erased request's stored answer is not served again");
   }
 
   @Test

@@ -57,6 +57,27 @@ final class Infra {
     throw new IllegalStateException("no master of the cluster holds a key with " + text);
   }
 
+  /** SIGSTOP / SIGCONT of one cluster node: a stopped replica misses what its master writes meanwhile. */
+  static void pauseClusterNode(int port) { run(List.of("kill", "-STOP", Long.toString(pid(DIR.resolve("cluster/" + port + "/redis.pid"))))); }
+
+  static void resumeClusterNode(int port) { run(List.of("kill", "-CONT", Long.toString(pid(DIR.resolve("cluster/" + port + "/redis.pid"))))); }
+
+  /** The port of the master's (first) replica. */
+  static int replicaOf(int masterPort) {
+    String info = clusterCli(masterPort, "INFO", "replication");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("slave0:ip=[^,]*,port=(\\d+)").matcher(info);
+    if (!m.find()) throw new IllegalStateException("no replica of :" + masterPort + ": " + info);
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Whether the master's replica has everything the master wrote (replication offsets equal). */
+  static boolean replicaInSync(int masterPort) {
+    String info = clusterCli(masterPort, "INFO", "replication");
+    java.util.regex.Matcher master = java.util.regex.Pattern.compile("master_repl_offset:(\\d+)").matcher(info);
+    java.util.regex.Matcher replica = java.util.regex.Pattern.compile("slave0:[^\\n]*offset=(\\d+)").matcher(info);
+    return master.find() && replica.find() && master.group(1).equals(replica.group(1));
+  }
+
   /** kill -9 of one cluster node, by the PID bin/infra wrote. */
   static void killClusterNode(int port) { signal("-9", pid(DIR.resolve("cluster/" + port + "/redis.pid"))); }
 

@@ -73,4 +73,19 @@ final class Journal {
       throw new IllegalStateException("dead letter query failed: " + e.getMessage(), e);
     }
   }
+
+  /** The customer the journal says holds an identity. */
+  static java.util.Optional<String> identityHolder(String tenant, String kind, String value) {
+    try (var c = DriverManager.getConnection(URL, "omnicontext", "omnicontext");
+        var q = c.prepareStatement("select customer_id from identity_link where tenant = ? and kind = ? and value = ?")) {
+      q.setString(1, tenant);
+      q.setString(2, kind);
+      q.setString(3, value);
+      try (var rs = q.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("identity query failed: " + e.getMessage(), e);
+    }
+  }
 }

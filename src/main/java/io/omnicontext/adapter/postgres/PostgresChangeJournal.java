@@ -6,6 +6,7 @@ import io.omnicontext.domain.Change;
 import io.omnicontext.domain.CustomerContext;
 import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.port.ChangeJournal;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 /**
  * {@link ChangeJournal} through Hibernate Reactive on the reactive PostgreSQL client. Inserts ignore a
  * (tenant, customer, version) already present, and anything older than an erasure of the customer,
- * so a relay may deliver twice and a late delivery cannot bring erased data back.
+ * so a relay may deliver twice and a late delivery cannot bring erased data back. An identity moves to
+ * another customer only by a merge from its holder: the journal stays the authority on who holds it.
  */
 @ApplicationScoped
 public class PostgresChangeJournal implements ChangeJournal {
@@ -38,7 +40,10 @@ public class PostgresChangeJournal implements ChangeJournal {
       INSERT INTO identity_link (tenant, kind, value, customer_id)
       SELECT $1, $2, $3, $4
       WHERE NOT EXISTS (SELECT 1 FROM erasure_audit e WHERE e.tenant = $1 AND e.subject_hash = $5 AND e.erased_at >= $6)
-      ON CONFLICT (tenant, kind, value) DO UPDATE SET customer_id = excluded.customer_id""";
+      ON CONFLICT (tenant, kind, value) DO UPDATE SET customer_id = excluded.customer_id WHERE identity_link.customer_id = $7""";
+  /** After {@link #INSERT_IDENTITY}: a link that found the identity held by a customer it was not merged from. */
+  private static final String HELD_BY_ANOTHER = """
+      SELECT customer_id FROM identity_link WHERE tenant = $1 AND kind = $2 AND value = $3 AND customer_id <> $4""";
   private static final String UPSERT_SNAPSHOT = """
       INSERT INTO context_snapshot (tenant, customer_id, version, context_json, taken_at)
       SELECT $1, $2, $3, $4, $5
@@ -83,6 +88,7 @@ public class PostgresChangeJournal implements ChangeJournal {
     List<Tuple> changes = new ArrayList<>();
     List<Tuple> identities = new ArrayList<>();
     List<Tuple> snapshots = new ArrayList<>();
+    List<Tuple> links = new ArrayList<>();
     for (Entry e : entries) {
       String tenant = e.key().tenant();
       String customer = e.key().customerId();
@@ -91,14 +97,46 @@ public class PostgresChangeJournal implements ChangeJournal {
         changes.add(Tuple.from(List.<Object>of(tenant, customer, c.version(), c.op(), json.write(c), utc(c.at()), subject)));
       }
       OffsetDateTime committedAt = utc(e.changes().get(e.changes().size() - 1).at());
-      for (Identity id : e.linked()) identities.add(Tuple.from(List.<Object>of(tenant, id.type(), id.value(), customer, subject, committedAt)));
+      String mergedFrom = mergedFrom(e);
+      for (Identity id : e.linked()) {
+        identities.add(Tuple.from(java.util.Arrays.<Object>asList(tenant, id.type(), id.value(), customer, subject, committedAt, mergedFrom)));
+        links.add(Tuple.of(tenant, id.type(), id.value(), customer));
+      }
       if (e.snapshot() != null) {
         snapshots.add(Tuple.from(List.<Object>of(tenant, customer, e.snapshot().version(), json.write(e.snapshot()), committedAt, subject)));
       }
     }
     return pool.withTransaction(conn -> batch(conn, INSERT_CHANGE, changes)
         .chain(() -> batch(conn, INSERT_IDENTITY, identities))
+        .chain(() -> reportLinksRefused(conn, links))
         .chain(() -> batch(conn, UPSERT_SNAPSHOT, snapshots)));
+  }
+
+  /**
+   * The customer a merge commit folded in (its identities may move from it), else null: the one move of an identity
+   * between customers the journal accepts.
+   */
+  private static String mergedFrom(Entry e) {
+    return e.changes().stream().filter(c -> "customer.merge".equals(c.op())).map(c -> c.data().get("from"))
+        .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
+  }
+
+  /**
+   * The journal keeps an identity with its holder when another customer's commit linked it without a merge (Redis had
+   * lost the identity's key before the check against the journal existed, or both linked it while Redis was wiped): the
+   * commit's changes are journaled, the identity does not move. Logged (no value: it is personal data).
+   */
+  private static Uni<Void> reportLinksRefused(SqlConnection conn, List<Tuple> links) {
+    if (links.isEmpty()) return Uni.createFrom().voidItem();
+    return conn.preparedQuery(HELD_BY_ANOTHER).executeBatch(links).invoke(rows -> {
+      int i = 0;
+      for (var rs = rows; rs != null; rs = rs.next(), i++) {
+        for (Row r : rs) {
+          Log.errorf("journal: identity kept by customer %s; the link by customer %s (no merge) is not moved tenant=%s kind=%s",
+              r.getString("customer_id"), links.get(i).getString(3), links.get(i).getString(0), links.get(i).getString(1));
+        }
+      }
+    }).replaceWithVoid();
   }
 
   private static Uni<Void> batch(SqlConnection conn, String sql, List<Tuple> rows) {

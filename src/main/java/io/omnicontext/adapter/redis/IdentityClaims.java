@@ -14,9 +14,12 @@ import java.util.Optional;
  * Identities stay unique per tenant although each identity key lives in a slot of its own, away from its customer.
  * Guarantee: no two customers ever hold one identity. A commit that links identities claims each first (a pending
  * claim, see identity-claim.lua), then commits in its customer's slot, then confirms the claims; a commit that
- * fails gives its claims back, and a claim whose writer died before confirming expires after {@link #PENDING} and
- * the identity goes back to its previous holder. The journal relay confirms the claims of every commit in the
- * outbox again, well within that time, so a committed link cannot lose its claim to a writer's death.
+ * fails for sure (another writer won, Redis restarted) gives its claims back; one whose outcome is unknown (a timeout)
+ * leaves them pending. A claim whose writer died before confirming expires after {@link #PENDING} (by Redis' clock)
+ * and the identity goes back to its previous holder. The journal relay confirms the claims of every commit in the
+ * outbox again, whether PostgreSQL answers or not, well within that time, so a committed link cannot lose its claim
+ * to a writer's death. An identity key Redis lost (a failover, a wipe) is not taken as free: the claim goes by the
+ * journal's holder (PostgreSQL, which also refuses to move an identity except by merge).
  */
 @ApplicationScoped
 public class IdentityClaims {
@@ -35,26 +38,47 @@ public class IdentityClaims {
 
   /**
    * Claims every key for {@code owner} (taking over from {@code adoptFrom}, a merge's duplicate, when not null), in
-   * order; answers the keys it newly claimed. When one is taken, the ones claimed so far are given back and the
-   * commit is refused with IDENTITY_TAKEN naming the holder.
+   * order; answers the keys it newly claimed. {@code journalHolders} has, per key, the journal's holder ("" for none)
+   * or null when the journal was not asked: a missing key may be a lost one, so it is claimed only against the
+   * journal's answer. When one is taken, the ones claimed so far are given back and the commit is refused with
+   * IDENTITY_TAKEN naming the holder; when some keys are missing and the journal was not asked about them, the claims
+   * are given back and the call fails with {@link Unchecked} naming them.
    */
-  Uni<List<String>> claim(List<String> keys, String owner, String adoptFrom) {
-    return claimFrom(0, keys, owner, adoptFrom == null ? "" : adoptFrom, new ArrayList<>());
+  Uni<List<String>> claim(List<String> keys, String owner, String adoptFrom, List<String> journalHolders) {
+    return claimFrom(0, keys, owner, adoptFrom == null ? "" : adoptFrom, journalHolders, new ArrayList<>(), new ArrayList<>());
   }
 
-  private Uni<List<String>> claimFrom(int i, List<String> keys, String owner, String adoptFrom, List<String> claimed) {
-    if (i == keys.size()) return Uni.createFrom().item(claimed);
-    String now = Long.toString(System.currentTimeMillis());
-    return scripts.run(RedisScripts.IDENTITY_CLAIM, List.of(keys.get(i)), List.of(owner, adoptFrom, now, Long.toString(PENDING.toMillis())))
+  private Uni<List<String>> claimFrom(int i, List<String> keys, String owner, String adoptFrom, List<String> journalHolders,
+      List<String> claimed, List<Integer> unchecked) {
+    if (i == keys.size()) {
+      if (unchecked.isEmpty()) return Uni.createFrom().item(claimed);
+      return giveBack(claimed, owner).chain(() -> Uni.createFrom().failure(new Unchecked(unchecked)));
+    }
+    String journal = journalHolders.get(i) == null ? "?" : journalHolders.get(i);
+    return scripts.run(RedisScripts.IDENTITY_CLAIM, List.of(keys.get(i)), List.of(owner, adoptFrom, journal, Long.toString(PENDING.toMillis())))
         .chain(r -> {
-          if (r.type() == io.vertx.redis.client.ResponseType.MULTI) { // {'taken', holder}
+          if (r.type() == io.vertx.redis.client.ResponseType.MULTI && "ask".equals(r.get(0).toString())) {
+            unchecked.add(i);
+          } else if (r.type() == io.vertx.redis.client.ResponseType.MULTI) { // {'taken', holder}
             String holder = r.get(1).toString();
-            return settle(claimed, owner, Settle.RELEASE).onFailure().recoverWithNull()
-                .chain(() -> Uni.createFrom().<List<String>>failure(taken(i, holder)));
+            return giveBack(claimed, owner).chain(() -> Uni.createFrom().<List<String>>failure(taken(i, holder)));
+          } else if ("claimed".equals(r.toString())) {
+            claimed.add(keys.get(i));
           }
-          if ("claimed".equals(r.toString())) claimed.add(keys.get(i));
-          return claimFrom(i + 1, keys, owner, adoptFrom, claimed);
+          return claimFrom(i + 1, keys, owner, adoptFrom, journalHolders, claimed, unchecked);
         });
+  }
+
+  private Uni<Void> giveBack(List<String> claimed, String owner) { return settle(claimed, owner, Settle.RELEASE).onFailure().recoverWithNull(); }
+
+  /** Keys that are missing in Redis and were not checked against the journal (their indexes in the claimed list). */
+  static final class Unchecked extends RuntimeException {
+    final List<Integer> indexes;
+
+    Unchecked(List<Integer> indexes) {
+      super("identity keys " + indexes + " are missing: ask the journal", null, false, false);
+      this.indexes = List.copyOf(indexes);
+    }
   }
 
   /** The refusal names the holder; which identity it was is filled in by the caller that knows them. */

@@ -25,6 +25,7 @@ import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,9 +41,11 @@ public class RedisContextStore implements ContextStore {
   private final OmnicontextConfig config;
   private final Frames frames;
   private final IdentityClaims claims;
+  private final RedisTopology topology;
 
   public RedisContextStore(ReactiveRedisDataSource redis, RedisScripts scripts, JsonCodec json, OmnicontextConfig config, Frames frames,
-      IdentityClaims claims) {
+      IdentityClaims claims, RedisTopology topology) {
+    this.topology = topology;
     this.claims = claims;
     this.frames = frames;
     this.redis = redis;
@@ -95,14 +98,16 @@ public class RedisContextStore implements ContextStore {
    * could not settle leaves its entry to the relay.
    */
   @Override
-  public Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
+  public Uni<Committed> commit(CustomerKey key, Commit commit, IdempotencyStore.Record idempotency, String runId, boolean snapshot,
+      Map<ChangeJournal.Identity, Optional<String>> journalHolders) {
     List<String> changeJson = commit.changes().stream().map(this::write).toList();
     String contextJson = write(commit.after());
     refuseOversized(commit, contextJson, changeJson);
     List<String> identityKeys = identityKeys(key, commit);
     FollowUp followUp = followUp(key, commit);
     List<String> keys = List.of(RedisKeys.context(key), RedisKeys.log(key),
-        idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()), RedisKeys.outbox(key));
+        idempotency == null ? RedisKeys.idempotency(key, "-") : RedisKeys.idempotency(key, idempotency.idempotencyKey()), RedisKeys.outbox(key),
+        RedisKeys.idempotencyIndex(key));
     List<String> args = new ArrayList<>();
     args.add(Long.toString(commit.before().version()));
     args.add(Long.toString(commit.lastVersion()));
@@ -120,24 +125,33 @@ public class RedisContextStore implements ContextStore {
       args.add(Long.toString(commit.changes().get(i).version()));
       args.add(changeJson.get(i));
     }
-    return claims.claim(identityKeys, key.customerId(), commit.adoptIdentitiesFrom())
+    List<ChangeJournal.Identity> linked = commit.linked().stream().map(i -> new ChangeJournal.Identity(i.type(), i.value())).toList();
+    List<String> holders = linked.stream().map(i -> journalHolders.containsKey(i) ? journalHolders.get(i).orElse("") : null).toList();
+    return claims.claim(identityKeys, key.customerId(), commit.adoptIdentitiesFrom(), holders)
         .onFailure(IdentityClaims.Taken.class).transform(t -> {
           IdentityClaims.Taken taken = (IdentityClaims.Taken) t;
           Items.Identity identity = commit.linked().get(taken.index);
           return IdentityClaims.refusal(identity.type(), identity.value(), taken.holder);
         })
+        .onFailure(IdentityClaims.Unchecked.class).transform(t ->
+            new IdentitiesUnchecked(((IdentityClaims.Unchecked) t).indexes.stream().map(linked::get).toList()))
         .chain(claimed -> {
       // the outbox item id names the bucket's stream (RedisJournalOutbox)
       Uni<String> committed = scripts.run(RedisScripts.COMMIT, keys, args).map(r -> RedisKeys.bucket(key) + "/" + outcome(r));
       if (claimed.isEmpty()) return committed;
-      return committed.onFailure().call(() -> claims.settle(claimed, key.customerId(), IdentityClaims.Settle.RELEASE)
-          .onFailure().recoverWithNull()); // a claim not given back expires on its own
+      // Given back only when commit.lua surely wrote nothing; after a timeout or a lost connection it may have
+      // committed, so the claims stay pending: the outbox entry's follow-up confirms them, or they expire.
+      return committed.onFailure(RedisContextStore::surelyNotCommitted).call(() -> claims.settle(claimed, key.customerId(),
+          IdentityClaims.Settle.RELEASE).onFailure().recoverWithNull()); // a claim not given back expires on its own
     }).chain(outboxId -> settle(followUp).replaceWith(new Committed(outboxId, true))
         .onFailure().recoverWithItem(e -> {
           Log.warnf("commit settled later by the journal relay tenant=%s customer=%s: %s", key.tenant(), key.customerId(), LogSafe.failure(e));
           return new Committed(outboxId, false);
         }));
   }
+
+  /** commit.lua answered that it wrote nothing (another writer won, Redis restarted). */
+  private static boolean surelyNotCommitted(Throwable e) { return e instanceof VersionMoved || e instanceof Unverified; }
 
   private static List<String> identityKeys(CustomerKey key, Commit commit) {
     return commit.linked().stream().map(i -> RedisKeys.identity(key.tenant(), i.type(), i.value())).toList();
@@ -173,12 +187,11 @@ public class RedisContextStore implements ContextStore {
   }
 
   private Uni<Void> deliver(String tenant, TeamDelivery d) {
-    long now = System.currentTimeMillis();
     return scripts.run(RedisScripts.TEAM_APPLY,
         List.of(RedisKeys.teamSeq(tenant, d.team()), RedisKeys.teamLog(tenant, d.team()), RedisKeys.teamBoard(tenant, d.team()),
-            RedisKeys.teamBoardVersions(tenant, d.team()), RedisKeys.teamApplied(tenant, d.team())),
+            RedisKeys.teamBoardVersions(tenant, d.team()), RedisKeys.teamApplied(tenant, d.team()), RedisKeys.teamSeqRun(tenant, d.team())),
         List.of(d.entryId(), RedisKeys.channel(Topic.team(tenant, d.team())), d.frameHead(), d.frameTail(), d.boardField(), d.boardItem(),
-            Long.toString(d.version()), Integer.toString(config.redis().logWindow()), Long.toString(now),
+            Long.toString(d.version()), Integer.toString(config.redis().logWindow()),
             Long.toString(TEAM_DEDUPE.toMillis())))
         .replaceWithVoid();
   }
@@ -278,12 +291,27 @@ public class RedisContextStore implements ContextStore {
     return scripts.run(RedisScripts.ERASE, List.of(RedisKeys.context(key), RedisKeys.log(key)), List.of(RedisKeys.channel(Topic.customer(key))))
         .chain(() -> claims.erase(identityKeys, key.customerId()))
         .chain(() -> afterCustomer)
-        .chain(() -> idempotencyKeys(key, "0"))
+        .chain(() -> indexedIdempotencyRecords(key))
+        .chain(() -> topology.cluster() ? Uni.createFrom().voidItem() : idempotencyKeys(key, "0"))
         .chain(() -> redis.execute("ZREM", RedisKeys.due(key), RedisKeys.dueMember(key)))
         .replaceWithVoid();
   }
 
-  /** Idempotency records hold answers with personal data: SCAN the customer's and delete them, page by page. */
+  /**
+   * Idempotency records hold answers with personal data: the customer's index names them all (one slot, so this works
+   * on a cluster, where SCAN reaches one random master); the index goes with them.
+   */
+  private Uni<Void> indexedIdempotencyRecords(CustomerKey key) {
+    String index = RedisKeys.idempotencyIndex(key);
+    return redis.execute("ZRANGE", index, "0", "-1").chain(r -> {
+      List<String> doomed = new ArrayList<>();
+      r.forEach(k -> doomed.add(k.toString()));
+      doomed.add(index);
+      return redis.execute("DEL", doomed.toArray(String[]::new));
+    }).replaceWithVoid();
+  }
+
+  /** Standalone only: records written before the index existed, found by SCAN page by page. */
   private Uni<Void> idempotencyKeys(CustomerKey key, String cursor) {
     return redis.execute("SCAN", cursor, "MATCH", RedisKeys.idempotencyPattern(key), "COUNT", "500").chain(r -> {
       String next = r.get(0).toString();

@@ -9,7 +9,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** {@link IdempotencyStore}: a claim is SET NX with a lease; the answer replaces it (see commit.lua for successes). */
+/**
+ * {@link IdempotencyStore}: a claim is SET NX with a lease; the answer replaces it (see commit.lua for successes). Every
+ * record is noted in its customer's index (same slot), so erasure finds them all on a cluster too.
+ */
 @ApplicationScoped
 public class RedisIdempotencyStore implements IdempotencyStore {
   private final ReactiveRedisDataSource redis;
@@ -27,9 +30,8 @@ public class RedisIdempotencyStore implements IdempotencyStore {
   @Override
   public Uni<Claim> claim(CustomerKey key, String idempotencyKey, String fingerprint) {
     String k = RedisKeys.idempotency(key, idempotencyKey);
-    String lease = Long.toString(config.redis().idempotencyLease().toMillis());
-    return redis.execute("SET", k, pending(fingerprint), "NX", "PX", lease)
-        .chain(ok -> ok != null ? Uni.createFrom().<Claim>item(new Claim.Owner()) : redis.execute("GET", k).map(r -> {
+    return put(key, k, pending(fingerprint), true, config.redis().idempotencyLease())
+        .chain(ok -> ok ? Uni.createFrom().<Claim>item(new Claim.Owner()) : redis.execute("GET", k).map(r -> {
           if (r == null) return new Claim.Pending(); // the lease just ran out: the caller asks again
           StoredAnswer a = codec.read(r.toString(), StoredAnswer.class);
           if (!a.fp().equals(fingerprint)) return new Claim.OtherBody();
@@ -41,7 +43,13 @@ public class RedisIdempotencyStore implements IdempotencyStore {
   public Uni<Void> store(CustomerKey key, Record record) {
     String k = RedisKeys.idempotency(key, record.idempotencyKey());
     String value = codec.write(StoredAnswer.done(record));
-    return redis.execute("SET", k, value, "EX", Long.toString(config.redis().idempotencyTtl().toSeconds())).replaceWithVoid();
+    return put(key, k, value, false, config.redis().idempotencyTtl()).replaceWithVoid();
+  }
+
+  /** SET (NX: only when absent) with the record noted in the customer's index, which erasure reads. */
+  private Uni<Boolean> put(CustomerKey key, String recordKey, String value, boolean onlyIfAbsent, java.time.Duration ttl) {
+    return scripts.run(RedisScripts.IDEM_PUT, List.of(recordKey, RedisKeys.idempotencyIndex(key)),
+        List.of(value, onlyIfAbsent ? "NX" : "", Long.toString(ttl.toMillis()))).map(r -> r.toInteger() == 1);
   }
 
   @Override

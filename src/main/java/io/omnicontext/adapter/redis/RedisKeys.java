@@ -60,12 +60,16 @@ public final class RedisKeys {
   public static String idempotency(CustomerKey k, String idempotencyKey) { return tag(k) + ":idem:" + sha256(idempotencyKey); }
   /** A short hold on the customer ({@link RedisCustomerLocks}). */
   public static String lock(CustomerKey k) { return tag(k) + ":lock"; }
+  /** The customer's idempotency records (zset of their keys by expiry ms): erasure reads it, as SCAN cannot find them on a cluster. */
+  public static String idempotencyIndex(CustomerKey k) { return tag(k) + ":idem-index"; }
   /** SCAN pattern of a customer's idempotency records (ids cannot hold glob characters). */
   public static String idempotencyPattern(CustomerKey k) { return tag(k) + ":idem:*"; }
 
   public static String identity(String tenant, String type, String value) { return "oc:{" + tenant + ":id:" + sha256(type + "\n" + value) + "}"; }
   public static String teamSeq(String tenant, String team) { return teamTag(tenant, team) + ":seq"; }
   public static String teamLog(String tenant, String team) { return teamTag(tenant, team) + ":log"; }
+  /** The run_id of the Redis process that numbered the team's feed last: another one means seqs may have rolled back. */
+  public static String teamSeqRun(String tenant, String team) { return teamTag(tenant, team) + ":seqrun"; }
   public static String teamBoard(String tenant, String team) { return teamTag(tenant, team) + ":board"; }
   /** The customer version each board field was last written at, so a late settlement cannot undo a newer one. */
   public static String teamBoardVersions(String tenant, String team) { return teamTag(tenant, team) + ":boardv"; }

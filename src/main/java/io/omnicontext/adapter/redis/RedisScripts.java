@@ -33,8 +33,9 @@ public class RedisScripts {
   public static final String TEAM_APPLY = "team-apply";
   public static final String BUCKET_RENEW = "bucket-renew";
   public static final String HEARTBEAT = "heartbeat";
+  public static final String IDEM_PUT = "idem-put";
   static final List<String> ALL = List.of(COMMIT, TEAM_BOARD, DELETE_IF, ZREM_IF, LOAD, SEED, ERASE, ERASE_TEAM, IDENTITY_CLAIM, IDENTITY_SETTLE,
-      TEAM_APPLY, BUCKET_RENEW, HEARTBEAT);
+      TEAM_APPLY, BUCKET_RENEW, HEARTBEAT, IDEM_PUT);
 
   /** A classic publish in any spelling Lua allows: call or pcall, either quote, any case, spaces. */
   private static final Pattern CLASSIC_PUBLISH = Pattern.compile("(redis\\.p?call\\(\\s*)(['\"])PUBLISH\\2", Pattern.CASE_INSENSITIVE);

@@ -43,7 +43,8 @@ public class RedisTeamFeed implements TeamFeed {
           List<String> frames = new ArrayList<>();
           r.forEach(f -> { frames.add(f.toString()); seqs.add(seqOf(f.toString())); });
           long current = seq == null ? 0 : seq.toLong();
-          boolean complete = seqs.isEmpty() ? current <= after : seqs.get(0) == after + 1;
+          // a seq below after: the feed rolled back (Redis lost its last writes), so the log cannot say what followed
+          boolean complete = seqs.isEmpty() ? current == after : seqs.get(0) == after + 1;
           return new Frames(seqs, frames, current, complete);
         }));
   }

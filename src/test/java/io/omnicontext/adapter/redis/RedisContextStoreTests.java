@@ -14,7 +14,9 @@ import io.omnicontext.domain.CustomerKey;
 import io.omnicontext.domain.OpParser;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
+import io.omnicontext.port.IdempotencyStore;
 import io.omnicontext.port.ContextStore.Loaded;
 import io.omnicontext.port.TeamFeed;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -57,12 +60,50 @@ class RedisContextStoreTests {
 
   private Loaded loaded() { return await(store.load(key)); }
 
+  private static String newTeam() { return "store:branch-" + UUID.randomUUID().toString().substring(0, 6); }
+
+  /** Commits the hand-off h-1 to {@code team}; answers the commit. */
+  private Commit handOffTo(String team) {
+    Loaded start = loaded();
+    Commit created = commitOf(start.context(), handoffTo(team));
+    await(commit(key, created, null, start.runId(), false));
+    return created;
+  }
+
+  /** The store tablet accepts the hand-off h-1 that {@code created} made. */
+  private static Commit accept(Commit created) {
+    return ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
+        new Actor("tablet-1", "store"), Instant.now());
+  }
+
+  /** A commit whose linked identities the journal holds nobody for (what the service passes after asking it). */
+  private Uni<ContextStore.Committed> commit(CustomerKey k, Commit c, IdempotencyStore.Record idempotency, String runId, boolean snapshot) {
+    Map<ChangeJournal.Identity, Optional<String>> none = new java.util.HashMap<>();
+    c.linked().forEach(i -> none.put(new ChangeJournal.Identity(i.type(), i.value()), Optional.empty()));
+    return store.commit(k, c, idempotency, runId, snapshot, none);
+  }
+
+  @Test
+  void an_identity_key_redis_lost_is_claimed_only_against_the_journal_whose_holder_refuses_another_customer() {
+    String email = UUID.randomUUID() + "@example.com";
+    Map<String, Object> link = Map.of("op", "identity.link", "type", "email", "value", email);
+    Loaded start = loaded();
+    var unchecked = assertThrows(ContextStore.IdentitiesUnchecked.class,
+        () -> await(store.commit(key, commitOf(start.context(), link), null, start.runId(), false, Map.of())));
+    assertEquals(List.of(new ChangeJournal.Identity("email", email)), unchecked.identities(), "a missing key: ask the journal first");
+    assertEquals(0, loaded().context().version(), "nothing committed");
+    Refusal r = assertThrows(Refusal.class, () -> await(store.commit(key, commitOf(start.context(), link), null, start.runId(), false,
+        Map.of(new ChangeJournal.Identity("email", email), Optional.of("c-9")))));
+    assertEquals(Reason.IDENTITY_TAKEN, r.reason());
+    assertEquals("c-9", r.extra().get("customerId"), "the journal's holder keeps it");
+  }
+
   @Test
   void a_commit_is_stored_with_its_version_and_change_log() {
     Loaded empty = loaded();
     assertEquals(0, empty.context().version());
     assertFalse(empty.verified(), "an unknown customer is not checked against the journal yet");
-    ContextStore.Committed committed = await(store.commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
+    ContextStore.Committed committed = await(commit(key, commitOf(empty.context(), set("name", "Ada")), null, empty.runId(), false));
     assertTrue(committed.settled());
     await(outbox.ack(List.of(committed.outboxId()))); // the writer's ack in journal durability takes the id as answered
     String[] id = committed.outboxId().split("/", 2);
@@ -85,7 +126,7 @@ class RedisContextStoreTests {
     String text = "b".repeat(1000);
     for (int i = 0; i < 80; i++) { // more than two slices of BOUNDED_READ
       Commit commit = commitOf(c, set("bio", i + text));
-      await(store.commit(key, commit, null, loaded().runId(), false));
+      await(commit(key, commit, null, loaded().runId(), false));
       c = commit.after();
     }
     long each = store.write(await(store.changesAfter(key, 0, 1)).changes().get(0)).length(); // ~3 KB; they differ by a few bytes
@@ -103,8 +144,8 @@ class RedisContextStoreTests {
     Loaded start = loaded();
     Commit winner = commitOf(start.context(), set("a", 1));
     Commit loser = commitOf(start.context(), set("a", 2));
-    await(store.commit(key, winner, null, start.runId(), false));
-    assertThrows(ContextStore.VersionMoved.class, () -> await(store.commit(key, loser, null, start.runId(), false)));
+    await(commit(key, winner, null, start.runId(), false));
+    assertThrows(ContextStore.VersionMoved.class, () -> await(commit(key, loser, null, start.runId(), false)));
     assertEquals(1, loaded().context().profile().get("a"));
     assertEquals(1, await(store.changesAfter(key, 0, 10)).changes().size());
   }
@@ -113,7 +154,7 @@ class RedisContextStoreTests {
   void a_commit_checked_under_another_redis_run_is_refused_as_unverified() {
     Loaded start = loaded();
     assertThrows(ContextStore.Unverified.class,
-        () -> await(store.commit(key, commitOf(start.context(), set("a", 1)), null, "0000-another-run", false)));
+        () -> await(commit(key, commitOf(start.context(), set("a", 1)), null, "0000-another-run", false)));
     assertEquals(0, loaded().context().version());
   }
 
@@ -121,10 +162,10 @@ class RedisContextStoreTests {
   void an_identity_linked_to_another_customer_is_refused_naming_it() {
     String email = UUID.randomUUID() + "@example.com";
     Loaded start = loaded();
-    await(store.commit(key, commitOf(start.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, start.runId(), false));
+    await(commit(key, commitOf(start.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, start.runId(), false));
     CustomerKey other = new CustomerKey(key.tenant(), "c-2");
     Loaded theirs = await(store.load(other));
-    Refusal r = assertThrows(Refusal.class, () -> await(store.commit(other,
+    Refusal r = assertThrows(Refusal.class, () -> await(commit(other,
         commitOf(theirs.context(), Map.of("op", "identity.link", "type", "email", "value", email)), null, theirs.runId(), false)));
     assertEquals(Reason.IDENTITY_TAKEN, r.reason());
     assertEquals("c-1", r.extra().get("customerId"));
@@ -133,10 +174,8 @@ class RedisContextStoreTests {
 
   @Test
   void a_hand_off_reaches_its_team_feed_once_however_often_its_commit_is_settled() {
-    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
-    Loaded start = loaded();
-    Commit handoff = commitOf(start.context(), handoffTo(team));
-    await(store.commit(key, handoff, null, start.runId(), false));
+    String team = newTeam();
+    Commit handoff = handOffTo(team);
     await(store.settle(store.followUp(key, handoff))); // the journal relay's redo
     await(store.settle(store.followUp(key, handoff)));
 
@@ -149,14 +188,29 @@ class RedisContextStoreTests {
   }
 
   @Test
+  void a_team_feed_numbered_by_another_redis_process_moves_to_a_new_epoch_so_its_screens_read_the_board_again() {
+    // Defect guarded: a promoted replica that lost the last INCR gave the next hand-off change a seq screens already
+    // had, and they dropped it as seen.
+    String team = newTeam();
+    Commit created = handOffTo(team);
+    assertEquals(1, await(teams.board(key.tenant(), team)).seq());
+    // what a failover to a replica that missed seq 1 leaves: another run numbered the feed, the seq is back at 0
+    await(redis.execute("SET", RedisKeys.teamSeqRun(key.tenant(), team), "0000-the-failed-master"));
+    await(redis.execute("SET", RedisKeys.teamSeq(key.tenant(), team), "0"));
+    await(commit(key, accept(created), null, loaded().runId(), false));
+
+    long seq = await(teams.board(key.tenant(), team)).seq();
+    assertEquals(1_000_001, seq, "a new epoch: no seq a screen had is given again");
+    assertFalse(await(teams.after(key.tenant(), team, 1)).complete(), "a screen at seq 1 sees a gap the log cannot fill: it resyncs");
+    assertFalse(await(teams.after(key.tenant(), team, seq + 5)).complete(), "a screen ahead of the feed (it rolled back) resyncs too");
+    assertTrue(await(teams.after(key.tenant(), team, seq)).complete());
+  }
+
+  @Test
   void a_late_settlement_of_an_older_version_does_not_undo_the_board_of_a_newer_one() {
-    String team = "store:branch-" + UUID.randomUUID().toString().substring(0, 6);
-    Loaded start = loaded();
-    Commit created = commitOf(start.context(), handoffTo(team));
-    await(store.commit(key, created, null, start.runId(), false));
-    Commit accepted = ContextRules.commit(created.after(), OpParser.parse(List.of(Map.of("op", "handoff.accept", "handoffId", "h-1"))),
-        new Actor("tablet-1", "store"), Instant.now());
-    await(store.commit(key, accepted, null, start.runId(), false));
+    String team = newTeam();
+    Commit created = handOffTo(team);
+    await(commit(key, accept(created), null, loaded().runId(), false));
     String afterAccept = await(teams.board(key.tenant(), team)).waitingJson().toString();
     await(redis.execute("DEL", RedisKeys.teamApplied(key.tenant(), team))); // as if the created change's settlement came again, late
     await(store.settle(store.followUp(key, created)));
