@@ -87,9 +87,14 @@ class InternalNoteIT {
     assertTrue(replay.status() < 500, "a replay or a refusal, not a failure: " + replay.status() + " " + replay.body());
     assertNoMarker("an idempotent replay of the agent's request", replay.body());
 
+    // A customer's note with the internal note's id is its own note (ids are unique per visibility): taken, it
+    // would have told the customer the internal note exists.
+    Client.Answer sameId = app.post(customer, List.of(Map.of("op", "note.add", "noteId", "n-int", "text", "mine", "visibility", "customer")));
+    assertEquals(200, sameId.status(), "a customer note may reuse an internal note's id: " + sameId.body());
+    assertNoMarker("the answer to a customer note with the internal note's id", sameId.body());
+
     // Refusals of the customer's own requests (none of which holds the marker): their messages quote nothing internal.
     List<Client.Answer> refusals = List.of(
-        app.post(customer, List.of(Map.of("op", "note.add", "noteId", "n-int", "text", "mine", "visibility", "customer"))),
         app.post(customer, List.of(Map.of("op", "note.add", "noteId", "n-2", "text", "mine", "visibility", "internal"))),
         app.post(customer, List.of(Map.of("op", "case.open", "caseId", "k-1", "subject", "Sofa"))),
         app.send("POST", "/v1/customers/" + customer + "/merge", Map.of("from", customer)),
