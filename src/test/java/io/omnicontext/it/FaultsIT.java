@@ -96,6 +96,8 @@ class FaultsIT implements Topology {
     writer.commit(customer, List.of(set("before", true)));
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
+      double pgErrors = Scrape.value(fast, "omnicontext_store_errors_total", "store=\"postgres\"");
+      double relayErrors = Scrape.value(fast, "omnicontext_journal_relay_errors_total", "");
       Infra.stopPostgres();
       try {
         for (int i = 0; i < 10; i++) writer.commit(customer, List.of(set("during", i)));
@@ -110,7 +112,10 @@ class FaultsIT implements Topology {
         // readiness follows the relay's own look at PostgreSQL (every few seconds while idle), so it turns within a bound
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
             assertEquals(503, Client.status(one().base().resolve("/q/health/ready")), "a journal-mode node is not ready without PostgreSQL"));
+        assertDownDetailsAreTheDocumentedOnes(one());
         assertEquals(200, Client.status(fast.base().resolve("/q/health/ready")), "a redis-mode node still serves");
+        assertTrue(Scrape.value(fast, "omnicontext_store_errors_total", "store=\"postgres\"") > pgErrors, "PostgreSQL's errors are counted");
+        assertTrue(Scrape.value(fast, "omnicontext_journal_relay_errors_total", "") > relayErrors, "the relay's failed steps are counted");
       } finally {
         Infra.up();
       }
@@ -146,12 +151,18 @@ class FaultsIT implements Topology {
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
       writer.commit(customer, List.of(set("a", 2)));
+      double redisErrors = Scrape.value(one(), "omnicontext_store_errors_total", "store=\"redis\"");
       Infra.killRedis();
       try {
         Client.Answer during = writer.post(customer, List.of(set("a", 3)));
         assertEquals(503, during.status(), "never 500: " + during.body());
         assertEquals("unavailable", during.body().path("code").asText());
+        // defect guarded: a 503 for a Redis away was not counted (only the feed's loss was, once per outage), so the
+        // store-errors alert could not fire for Redis: the feed's loss and the 503 make at least 2
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(
+            Scrape.value(one(), "omnicontext_store_errors_total", "store=\"redis\"") >= redisErrors + 2, "the 503 counts a Redis error"));
         assertEquals(503, Client.status(one().base().resolve("/q/health/ready")));
+        assertDownDetailsAreTheDocumentedOnes(one());
       } finally {
         Infra.up();
       }
@@ -169,10 +180,16 @@ class FaultsIT implements Topology {
     writer.commit(customer, List.of(set("a", 0)));
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
+      double reconnects = Scrape.value(two(), "omnicontext_feed_reconnects_total", "");
+      double gapFills = Scrape.value(two(), "omnicontext_gap_fills_total", "");
       killPubSubConnections();
       for (int i = 1; i <= 5; i++) writer.commit(customer, List.of(set("a", i)));
       watcher.await(f -> f.path("version").asLong() == 6 && f.path("type").asText().equals("change"), "v6 after the pub/sub connection was killed");
       assertEquals(List.of(2L, 3L, 4L, 5L, 6L), watcher.versions(customer));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertTrue(Scrape.value(two(), "omnicontext_feed_reconnects_total", "") > reconnects, "the feed's reconnect is counted");
+        assertTrue(Scrape.value(two(), "omnicontext_gap_fills_total", "") > gapFills, "the subscription's gap fill is counted");
+      });
     }
   }
 
@@ -234,6 +251,38 @@ class FaultsIT implements Topology {
       doomed.process().destroyForcibly(); // no close frame, no engagement.end from that node
       JsonNode end = watcher.await(f -> "engagement.end".equals(f.path("op").asText()), "engagement.end from another node", Duration.ofSeconds(6));
       assertEquals(start.path("data").path("engagementId").asText(), end.path("data").path("engagementId").asText());
+    }
+  }
+
+  /** Each readiness check's detail keys (docs/operations.md §4), and the words its string values may take. */
+  private static final Map<String, java.util.Set<String>> READINESS_DETAILS = Map.of(
+      "redis", java.util.Set.of("redis", "ms"),
+      "change-feed", java.util.Set.of("connected"),
+      "journal", java.util.Set.of("durability", "postgres", "lag", "max-ready-lag", "lag-within-bound"),
+      "draining", java.util.Set.of("draining", "window", "since"),
+      "Graceful Shutdown", java.util.Set.of());
+  /** A word, a number, a duration or an instant: never a sentence, so never a database's error text. */
+  private static final java.util.regex.Pattern DETAIL_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9.:+-]{0,40}");
+
+  /** While a store is DOWN, readiness details hold only the documented keys, and no error text (it did once). */
+  private static void assertDownDetailsAreTheDocumentedOnes(Nodes.Node n) {
+    Http.Answer a = Http.get(n.base().resolve("/q/health/ready"));
+    assertEquals(503, a.status(), a.body());
+    JsonNode body;
+    try {
+      body = Client.JSON.readTree(a.body());
+    } catch (Exception e) {
+      throw new AssertionError("readiness is not JSON: " + a.body(), e);
+    }
+    for (JsonNode check : body.path("checks")) {
+      String name = check.path("name").asText();
+      assertTrue(READINESS_DETAILS.containsKey(name), "an undocumented check " + name + ": " + check);
+      check.path("data").fields().forEachRemaining(e -> {
+        assertTrue(READINESS_DETAILS.get(name).contains(e.getKey()), name + " has an undocumented detail " + e.getKey() + ": " + check);
+        if (e.getValue().isTextual()) {
+          assertTrue(DETAIL_VALUE.matcher(e.getValue().asText()).matches(), name + "." + e.getKey() + " reads like an error text: " + check);
+        }
+      });
     }
   }
 
