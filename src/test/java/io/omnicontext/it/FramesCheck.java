@@ -47,6 +47,17 @@ class FramesCheck {
   }
 
   @Test
+  void the_check_itself_flags_an_unknown_type_an_undocumented_member_and_a_wrong_nested_value() throws Exception {
+    AsyncApi doc = AsyncApi.fromSource();
+    JsonNode good = Client.JSON.readTree("{\"type\":\"pong\",\"id\":\"r1\"}");
+    assertEquals(List.of(), doc.serverFrameProblems(good));
+    assertEquals(1, doc.serverFrameProblems(Client.JSON.readTree("{\"type\":\"no-such\"}")).size());
+    assertEquals(1, doc.serverFrameProblems(Client.JSON.readTree("{\"type\":\"pong\",\"id\":\"r1\",\"extra\":1}")).size());
+    JsonNode badPatch = Client.JSON.readTree("{\"type\":\"change\",\"customerId\":\"c\",\"version\":1,\"op\":\"x\",\"patch\":[{\"op\":\"jump\",\"path\":\"/a\"}]}");
+    assertEquals(1, doc.serverFrameProblems(badPatch).size(), "a nested enum is checked: " + doc.serverFrameProblems(badPatch));
+  }
+
+  @Test
   void every_frame_record_the_server_can_send_is_a_message_of_the_asyncapi_document() throws Exception {
     Set<String> described = AsyncApi.fromSource().messages("send").keySet();
     Set<String> records = new TreeSet<>();
