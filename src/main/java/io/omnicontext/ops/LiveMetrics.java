@@ -71,7 +71,7 @@ public class LiveMetrics {
     for (SubscriptionKind k : SubscriptionKind.values()) subscriptions.put(k, gauge("omnicontext.subscriptions", "open subscriptions", "kind", tag(k)));
     for (String op : OpParser.names()) committedCounter(op);
     pushLatency = Timer.builder("omnicontext.push.latency")
-        .description("commit to socket write, per delivered change frame")
+        .description("commit to socket write, per live change frame written (replays and gap fills are not sampled)")
         .publishPercentileHistogram()
         .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(250))
         .minimumExpectedValue(Duration.ofMillis(1))
@@ -100,7 +100,7 @@ public class LiveMetrics {
   /** One committed change of this op (a request of N ops: N calls). */
   public void changeCommitted(String op) { committed.computeIfAbsent(op, this::committedCounter).increment(); }
 
-  /** From the change's commit (its `at`) to the write of its frame on one connection. */
+  /** From a live change's commit (its `at`) to the write of its frame on one connection (not a replay, not a drop). */
   public void pushLatency(Duration sinceCommit) { pushLatency.record(sinceCommit.isNegative() ? Duration.ZERO : sinceCommit); }
 
   public void frameSent(Transport transport) { sent.get(transport).increment(); }

@@ -10,7 +10,8 @@ import org.jboss.logging.MDC;
 
 /**
  * A correlation id per request: the caller's `X-Request-Id` when it is a safe token, else a new one. It is
- * echoed in the response header, written by the access log (`%{d,requestId}`), put in the log MDC, so
+ * echoed in the response header, written by the access log (`%{d,requestId}`, beside the route template
+ * `%{d,route}`), put in the log MDC, so
  * every line logged for the request (JSON logs: `mdc.requestId`) carries it, in problem bodies, and on the
  * request's span (`omnicontext.request.id`) when tracing is on. Runs first, on every route.
  */
@@ -19,6 +20,8 @@ public class RequestIds {
   public static final String HEADER = "X-Request-Id";
   /** The routing-context data key and the MDC key. */
   public static final String KEY = "requestId";
+  /** The routing-context data key of the request's route template, for the access log (`%{d,route}`). */
+  static final String ROUTE = "route";
   /** The attribute of the request's span that carries the id. */
   static final io.opentelemetry.api.common.AttributeKey<String> SPAN_ATTRIBUTE = io.opentelemetry.api.common.AttributeKey.stringKey("omnicontext.request.id");
   /** Letters, digits and `._:-` only, at most 128: nothing that could forge a log line or a header. */
@@ -31,6 +34,7 @@ public class RequestIds {
   static void tag(RoutingContext ctx) {
     String id = accepted(ctx.request().getHeader(HEADER));
     ctx.put(KEY, id);
+    ctx.put(ROUTE, TraceScrubber.path(ctx.request().path())); // the access line names no customer and no team
     ctx.response().putHeader(HEADER, id);
     MDC.put(KEY, id);
     // the same id on the request's trace (a no-op while tracing is off), so log line, problem body and trace meet

@@ -15,15 +15,20 @@ import java.util.regex.Pattern;
  * names a customer or a team (`/v1/customers/julia/changes`), a query may carry an access token or an identity
  * value (`?access_token=`, `customers:resolve?value=`), a Redis command names keys and carries whole contexts.
  * Those attributes are set when a span starts, so they are rewritten here before anything is exported: the path
- * with its ids replaced by their template names, the query and full URL dropped to a marker, a Redis statement
- * cut to its command name. The HTTP route (`http.route`, the template) stays as it is.
+ * with its ids replaced by their template names, the query, full URL and the caller's address dropped to a marker,
+ * a Redis statement cut to its command name. The HTTP route (`http.route`, the template) stays as it is.
  */
 @ApplicationScoped
 public class TraceScrubber implements SpanProcessor {
   static final String REDACTED = "redacted";
   private static final List<AttributeKey<String>> PATHS = List.of(AttributeKey.stringKey("url.path"), AttributeKey.stringKey("http.target"));
   private static final List<AttributeKey<String>> DROPPED = List.of(AttributeKey.stringKey("url.query"), AttributeKey.stringKey("url.full"),
-      AttributeKey.stringKey("http.url"));
+      AttributeKey.stringKey("http.url"),
+      // the caller's address (a customer's device, in the shop's app): old and new semantic conventions
+      AttributeKey.stringKey("client.address"), AttributeKey.stringKey("http.client_ip"), AttributeKey.stringKey("net.sock.peer.addr"),
+      AttributeKey.stringKey("net.peer.ip"));
+  /** On a server span the peer is the caller; on a client span (Redis, PostgreSQL) it is the store, which may stay. */
+  private static final AttributeKey<String> PEER = AttributeKey.stringKey("network.peer.address");
   private static final List<AttributeKey<String>> STATEMENTS = List.of(AttributeKey.stringKey("db.statement"),
       AttributeKey.stringKey("db.query.text"));
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
@@ -38,6 +43,7 @@ public class TraceScrubber implements SpanProcessor {
       if (v != null) span.setAttribute(k, path(v));
     }
     for (AttributeKey<String> k : DROPPED) if (span.getAttribute(k) != null) span.setAttribute(k, REDACTED);
+    if (span.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER && span.getAttribute(PEER) != null) span.setAttribute(PEER, REDACTED);
     if ("redis".equals(span.getAttribute(DB_SYSTEM)) || "redis".equals(span.getAttribute(DB_SYSTEM_NAME))) {
       for (AttributeKey<String> k : STATEMENTS) {
         String v = span.getAttribute(k);

@@ -80,10 +80,13 @@ public class JournalRelay {
 
   public String lastError() { return lastError; }
 
-  /** One step: batches until the held buckets are drained (or for a while), then the lag now and then. */
+  /**
+   * One step: batches until the held buckets are drained (or for a while), then the lag now and then. A step that
+   * fails (PostgreSQL or Redis away) counts as a relay error, like an entry set aside.
+   */
   @Scheduled(every = "${omnicontext.journal.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> step() {
-    return failures.watch(batches(BATCHES_PER_STEP).chain(this::measureLagNowAndThen));
+    return failures.watch(batches(BATCHES_PER_STEP).chain(this::measureLagNowAndThen).onFailure().invoke(metrics::relayError));
   }
 
   /** Take a batch, journal it, acknowledge it; again while batches come full. A Redis failure here says nothing about PostgreSQL. */

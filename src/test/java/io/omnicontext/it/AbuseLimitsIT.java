@@ -70,6 +70,9 @@ class AbuseLimitsIT {
 
   private Client.Stream stream(String token) { return new Client(node, token).stream(); }
 
+  /** omnicontext_rate_limited_total of one scope on the node: every refusal below must count (it once never did). */
+  private static double refusals(String scope) { return Scrape.value(node, "omnicontext_rate_limited_total", "scope=\"" + scope + "\""); }
+
   private static boolean rateLimited(JsonNode f) { return f.path("type").asText().equals("error") && f.path("code").asText().equals("rate_limited"); }
 
   @Test
@@ -113,9 +116,11 @@ class AbuseLimitsIT {
   void a_connection_holds_at_most_the_configured_subscriptions() {
     try (var s = stream(token("agent", "agent-subs"))) {
       for (int i = 0; i < 3; i++) s.subscribe(customer + "-" + i);
+      double before = refusals("ws_subscriptions");
       String id = s.send(Map.of("type", "subscribe", "customerId", customer + "-3"));
       JsonNode refused = s.await(f -> id.equals(f.path("id").asText()), "the answer to a fourth subscribe");
       assertTrue(rateLimited(refused), refused.toString());
+      assertEquals(before + 1, refusals("ws_subscriptions"), "the refused subscribe is counted");
       s.send(Map.of("type", "unsubscribe", "customerId", customer + "-0"));
       s.subscribe(customer + "-3");
     }
@@ -123,6 +128,7 @@ class AbuseLimitsIT {
 
   @Test
   void a_connection_over_its_frame_rate_gets_rate_limited_then_is_closed_with_4403() {
+    double before = refusals("ws_messages");
     Client.Stream s = stream(token("agent", "agent-flood"));
     for (int i = 0; i < 40; i++) {
       if (s.closedWith() != null) break;
@@ -134,6 +140,7 @@ class AbuseLimitsIT {
       return s.closedWith() != null;
     });
     assertTrue(s.closedWith().startsWith("4403"), s.closedWith());
+    assertTrue(refusals("ws_messages") > before, "the refused frames are counted");
   }
 
   @Test
@@ -148,9 +155,11 @@ class AbuseLimitsIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> open.stream().anyMatch(s -> s.frames.stream().anyMatch(AbuseLimitsIT::rateLimited)));
 
       assertTrue(open.stream().allMatch(s -> s.closedWith() == null), "the three stay open");
+      double before = refusals("ws_connections");
       Client.Stream fourth = stream(token);
       await().atMost(Duration.ofSeconds(10)).until(() -> fourth.closedWith() != null);
       assertTrue(fourth.closedWith().startsWith("4403"), fourth.closedWith());
+      assertEquals(before + 1, refusals("ws_connections"), "the refused connection is counted");
       try (var otherToken = stream(token("agent", "agent-other"))) {
         String id = otherToken.send(Map.of("type", "ping"));
         otherToken.await(f -> id.equals(f.path("id").asText()) && f.path("type").asText().equals("pong"), "another token is served");
@@ -163,6 +172,7 @@ class AbuseLimitsIT {
   @Test
   void a_token_writing_over_its_rate_gets_429_with_retry_after_and_other_tokens_are_served() throws Exception {
     String token = token("integration", "crm-fast");
+    double before = refusals("rest_writes");
     List<HttpResponse<String>> answers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       answers.add(HTTP.send(HttpRequest.newBuilder(node.base().resolve("/v1/customers/" + customer + "/changes"))
@@ -173,6 +183,7 @@ class AbuseLimitsIT {
     HttpResponse<String> limited = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow(
         () -> new AssertionError("no 429 among " + answers.stream().map(HttpResponse::statusCode).toList()));
     assertEquals("rate_limited", Client.JSON.readTree(limited.body()).path("code").asText());
+    assertEquals(before + answers.stream().filter(r -> r.statusCode() == 429).count(), refusals("rest_writes"), "each 429 is counted");
     assertEquals(limited.headers().firstValue("X-Request-Id").orElseThrow(), Client.JSON.readTree(limited.body()).path("requestId").asText(),
         "the refusal names its request, as its X-Request-Id header does");
     assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
@@ -191,11 +202,13 @@ class AbuseLimitsIT {
         + "/events?after=0&access_token=" + token)).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, sse.statusCode());
     sse.body().close();
+    String requestId = Tokens.newId("it-limits-read");
     HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(node.base().resolve("/v1/customers/" + customer + "/context?access_token=" + token))
-        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", "Bearer " + token).header("X-Request-Id", requestId).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, read.statusCode());
     Path log = Path.of("target", "it-limits.log");
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/v1/customers/" + customer + "/context"));
+    // the access line names the route template, not the customer: found by its request id
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("requestId=" + requestId));
     String text = Files.readString(log);
     assertFalse(text.contains(token), "the token is in the node's log");
     assertFalse(text.contains(token.substring(token.lastIndexOf('.') + 1)), "the token's signature is in the node's log");

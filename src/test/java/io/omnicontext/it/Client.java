@@ -191,11 +191,14 @@ final class Client {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
+        JsonNode frame;
         try {
-          frames.add(JSON.readTree(partial.toString()));
+          frame = JSON.readTree(partial.toString());
         } catch (Exception e) {
-          frames.add(JSON.createObjectNode().put("type", "<not JSON>"));
+          frame = JSON.createObjectNode().put("type", "<not JSON>");
         }
+        frames.add(frame);
+        ReceivedFrames.record(frame); // FramesCheck holds every frame of the suite against the AsyncAPI document
         partial.setLength(0);
         synchronized (this) { notifyAll(); }
       }

@@ -97,6 +97,7 @@ class FaultsIT implements Topology {
     writer.commit(customer, List.of(set("before", true)));
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
+      double pgErrors = Scrape.value(fast, "omnicontext_store_errors_total", "store=\"postgres\"");
       Infra.stopPostgres();
       try {
         for (int i = 0; i < 10; i++) writer.commit(customer, List.of(set("during", i)));
@@ -111,13 +112,45 @@ class FaultsIT implements Topology {
         // readiness follows the relay's own look at PostgreSQL (every few seconds while idle), so it turns within a bound
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
             assertEquals(503, Client.status(one().base().resolve("/q/health/ready")), "a journal-mode node is not ready without PostgreSQL"));
+        assertDownDetailsAreTheDocumentedOnes(one());
         assertEquals(200, Client.status(fast.base().resolve("/q/health/ready")), "a redis-mode node still serves");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(
+            Scrape.value(fast, "omnicontext_store_errors_total", "store=\"postgres\"") > pgErrors, "PostgreSQL's errors are counted"));
       } finally {
         Infra.up();
       }
       await().atMost(CATCH_UP).until(() -> Journal.versions(tenant, customer).equals(oneTo(12)));
     } finally {
       fast.process().destroy();
+    }
+  }
+
+  /**
+   * Defect guarded: journal_relay_errors counted only dead letters, not the relay steps that failed. A node of its own
+   * whose relay cannot reach PostgreSQL (a closed port; the shared PostgreSQL stays up, and its own Redis database
+   * keeps the shared buckets out of its hands) counts each failed step, and each as a PostgreSQL error.
+   */
+  @Test
+  void a_relay_that_cannot_reach_postgres_counts_each_failed_step_and_a_postgres_error() throws Exception {
+    assumeFalse(onCluster(), "about the relay, not the Redis topology: once is enough");
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String pg = "postgresql://127.0.0.1:" + closed + "/omnicontext_test";
+    Nodes.Node cut = Nodes.startExtra("relay-cut-off", Map.of(
+        "QUARKUS_REDIS_HOSTS", "redis://127.0.0.1:" + System.getenv().getOrDefault("REDIS_PORT", "56379") + "/9",
+        "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("PG_PORT", "55432") + "/omnicontext_test",
+        "QUARKUS_DATASOURCE_REACTIVE_URL", pg, "OMNICONTEXT_JOURNAL_DURABILITY", "redis"));
+    try {
+      double relay = Scrape.value(cut, "omnicontext_journal_relay_errors_total", "");
+      double postgres = Scrape.value(cut, "omnicontext_store_errors_total", "store=\"postgres\"");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertTrue(Scrape.value(cut, "omnicontext_journal_relay_errors_total", "") >= relay + 2, "failed relay steps are counted, each");
+        assertTrue(Scrape.value(cut, "omnicontext_store_errors_total", "store=\"postgres\"") >= postgres + 2, "as PostgreSQL errors");
+      });
+    } finally {
+      cut.process().destroy();
     }
   }
 
@@ -165,12 +198,18 @@ class FaultsIT implements Topology {
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
       writer.commit(customer, List.of(set("a", 2)));
+      double redisErrors = Scrape.value(one(), "omnicontext_store_errors_total", "store=\"redis\"");
       Infra.killRedis();
       try {
         Client.Answer during = writer.post(customer, List.of(set("a", 3)));
         assertEquals(503, during.status(), "never 500: " + during.body());
         assertEquals("unavailable", during.body().path("code").asText());
+        // defect guarded: a 503 for a Redis away was not counted (only the feed's loss was, once per outage), so the
+        // store-errors alert could not fire for Redis: the feed's loss and the 503 make at least 2
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(
+            Scrape.value(one(), "omnicontext_store_errors_total", "store=\"redis\"") >= redisErrors + 2, "the 503 counts a Redis error"));
         assertEquals(503, Client.status(one().base().resolve("/q/health/ready")));
+        assertDownDetailsAreTheDocumentedOnes(one());
       } finally {
         Infra.up();
       }
@@ -188,10 +227,16 @@ class FaultsIT implements Topology {
     writer.commit(customer, List.of(set("a", 0)));
     try (var watcher = as(two(), "agent", "voice").stream()) {
       watcher.subscribe(customer);
+      double reconnects = Scrape.value(two(), "omnicontext_feed_reconnects_total", "");
+      double gapFills = Scrape.value(two(), "omnicontext_gap_fills_total", "");
       killPubSubConnections();
       for (int i = 1; i <= 5; i++) writer.commit(customer, List.of(set("a", i)));
       watcher.await(f -> f.path("version").asLong() == 6 && f.path("type").asText().equals("change"), "v6 after the pub/sub connection was killed");
       assertEquals(List.of(2L, 3L, 4L, 5L, 6L), watcher.versions(customer));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertTrue(Scrape.value(two(), "omnicontext_feed_reconnects_total", "") > reconnects, "the feed's reconnect is counted");
+        assertTrue(Scrape.value(two(), "omnicontext_gap_fills_total", "") > gapFills, "the subscription's gap fill is counted");
+      });
     }
   }
 
@@ -261,6 +306,38 @@ class FaultsIT implements Topology {
       doomed.process().destroyForcibly(); // no close frame, no engagement.end from that node
       JsonNode end = watcher.await(f -> "engagement.end".equals(f.path("op").asText()), "engagement.end from another node", Duration.ofSeconds(6));
       assertEquals(start.path("data").path("engagementId").asText(), end.path("data").path("engagementId").asText());
+    }
+  }
+
+  /** Each readiness check's detail keys (docs/operations.md §4), and the words its string values may take. */
+  private static final Map<String, java.util.Set<String>> READINESS_DETAILS = Map.of(
+      "redis", java.util.Set.of("redis", "ms"),
+      "change-feed", java.util.Set.of("connected"),
+      "journal", java.util.Set.of("durability", "postgres", "lag", "max-ready-lag", "lag-within-bound"),
+      "draining", java.util.Set.of("draining", "window", "since"),
+      "Graceful Shutdown", java.util.Set.of());
+  /** A word, a number, a duration or an instant: never a sentence, so never a database's error text. */
+  private static final java.util.regex.Pattern DETAIL_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9.:+-]{0,40}");
+
+  /** While a store is DOWN, readiness details hold only the documented keys, and no error text (it did once). */
+  private static void assertDownDetailsAreTheDocumentedOnes(Nodes.Node n) {
+    Http.Answer a = Http.get(n.base().resolve("/q/health/ready"));
+    assertEquals(503, a.status(), a.body());
+    JsonNode body;
+    try {
+      body = Client.JSON.readTree(a.body());
+    } catch (Exception e) {
+      throw new AssertionError("readiness is not JSON: " + a.body(), e);
+    }
+    for (JsonNode check : body.path("checks")) {
+      String name = check.path("name").asText();
+      assertTrue(READINESS_DETAILS.containsKey(name), "an undocumented check " + name + ": " + check);
+      check.path("data").fields().forEachRemaining(e -> {
+        assertTrue(READINESS_DETAILS.get(name).contains(e.getKey()), name + " has an undocumented detail " + e.getKey() + ": " + check);
+        if (e.getValue().isTextual()) {
+          assertTrue(DETAIL_VALUE.matcher(e.getValue().asText()).matches(), name + "." + e.getKey() + " reads like an error text: " + check);
+        }
+      });
     }
   }
 

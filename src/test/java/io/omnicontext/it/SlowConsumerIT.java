@@ -30,6 +30,8 @@ class SlowConsumerIT {
     try {
       String token = Tokens.mint(tenant, "agent", "agent-1", "voice", null);
       Client agent = new Client(node, token);
+      double slowBefore = Scrape.value(node, "omnicontext_slow_consumers_closed_total", "");
+      double fullBefore = Scrape.value(node, "omnicontext_frames_dropped_total", "reason=\"queue_full\"");
       NeverReads stalled = new NeverReads(node, token, customer);
       try (var reader = agent.stream()) {
         reader.subscribe(customer);
@@ -51,6 +53,9 @@ class SlowConsumerIT {
         int code = stalled.readUntilClosed(Duration.ofSeconds(60));
         assertEquals(1013, code, "the stalled client is told to resume later");
         assertTrue(stalled.changesReceived() < last, "it was cut off before the storm ended (" + stalled.changesReceived() + " of " + last + ")");
+        // the dashboard's slow-consumer and drop panels count it (checked live, not only that the series exist)
+        assertEquals(slowBefore + 1, Scrape.value(node, "omnicontext_slow_consumers_closed_total", ""), "one slow consumer closed");
+        assertTrue(Scrape.value(node, "omnicontext_frames_dropped_total", "reason=\"queue_full\"") > fullBefore, "frames dropped on the full queue");
       }
     } finally {
       node.process().destroy();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Tracing turned on (docs/tracing.md): a node of its own exports OTLP http/protobuf to a receiver in this test.
  * One write with a subscriber gives the spans of the live path, the REST span's trace holds the commit and
- * the journal append, the group transaction links to it, the push names the same customer hash and version, and
+ * the journal append, the group transaction and the push link to it, the push names the same customer hash and version, and
  * nothing exported holds the customer id, the tenant, the identity value or the token.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
@@ -105,6 +105,9 @@ class TracingIT {
     assertEquals("profile.set,identity.link", commit.attributes().get("omnicontext.ops"));
     assertTrue(spans.stream().anyMatch(s -> s.name().equals("omnicontext.push") && hash.equals(s.attributes().get("omnicontext.customer.hash"))
         && Long.valueOf(2).equals(s.attributes().get("omnicontext.version.last"))), "a push of version 2 with the same hash:" + all);
+    // defect guarded: the push started a trace of its own with nothing pointing back at the write
+    assertTrue(spans.stream().anyMatch(s -> s.name().equals("omnicontext.push") && s.linkedTraces().contains(trace)),
+        "the push links to the write's trace (the commit's traceparent rides on the feed message):" + all);
 
     for (String secret : List.of(customer, tenant, email, token)) {
       assertFalse(receiver.anyBodyContains(secret), "the export must not hold " + secret + ":" + all);

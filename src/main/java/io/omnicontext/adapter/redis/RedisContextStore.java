@@ -113,7 +113,7 @@ public class RedisContextStore implements ContextStore {
     args.add(Long.toString(commit.lastVersion()));
     args.add(contextJson);
     args.add(RedisKeys.channel(Topic.customer(key)));
-    args.add("[" + String.join(",", changeJson) + "]");
+    args.add(io.omnicontext.ops.FeedTrace.message(changeJson)); // with the commit's trace context when it is traced
     args.add(Integer.toString(config.redis().logWindow()));
     args.add(idempotency == null ? "" : write(StoredAnswer.done(idempotency)));
     args.add(Long.toString(config.redis().idempotencyTtl().toSeconds()));

@@ -2,30 +2,28 @@ package io.omnicontext.api.rest;
 
 import io.omnicontext.config.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.netty.channel.ChannelException;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.domain.Reason;
 import io.omnicontext.domain.Refusal;
-import io.omnicontext.port.ChangeFeed;
-import io.omnicontext.port.ContextStore;
+import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.ops.StoreFailures;
 import io.quarkus.logging.Log;
-import io.vertx.core.VertxException;
-import io.vertx.core.impl.NoStackTraceThrowable;
-import io.vertx.redis.client.impl.types.ErrorType;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The REST edge's answers to failures: typed problems, 503 when a store is unreachable, 500 only for bugs. */
 public class ProblemMapper {
   private final Caller caller;
+  private final LiveMetrics metrics;
 
-  public ProblemMapper(Caller caller) { this.caller = caller; }
+  public ProblemMapper(Caller caller, LiveMetrics metrics) {
+    this.caller = caller;
+    this.metrics = metrics;
+  }
 
   @ServerExceptionMapper
   public Response refused(Refusal r) { return problem(Problems.of(r)); }
@@ -65,6 +63,7 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response unexpected(Throwable t) {
     if (isStoreDown(t)) {
+      StoreFailures.storeDown(t).ifPresent(metrics::storeError);
       Log.warnf("store unavailable: %s", LogSafe.failure(t));
       return problem(Problems.of(Reason.UNAVAILABLE, "a store is unreachable; retry shortly"));
     }
@@ -84,26 +83,6 @@ public class ProblemMapper {
     return Response.status((Integer) p.get("status")).type(Problems.TYPE).entity(p).build();
   }
 
-  /**
-   * A store that is unreachable, restarting or overloaded (or a lost race that never settled) is not a bug of the
-   * request: 503, the client retries. Classified by the failure's type, anywhere in its cause chain.
-   */
-  static boolean isStoreDown(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ContextStore.VersionMoved || c instanceof ChangeFeed.Down // ours: the ports' own failures
-          || isSocketFailure(c) || c instanceof ChannelException
-          || c instanceof TimeoutException // sockets: refused, reset, closed, timed out (Redis and PostgreSQL alike)
-          || c instanceof VertxException || c instanceof NoStackTraceThrowable // Vert.x: connection closed, pool exhausted
-          || c instanceof ErrorType) return true; // a Redis error reply: LOADING, READONLY, OOM, MASTERDOWN, ...
-    }
-    return false;
-  }
-
-  /**
-   * A socket's failure: refused, reset by the peer (a Redis master killed mid-request), closed. Netty reports a reset
-   * as a bare IOException (or its native transport's subclass), so any IOException counts, except a JSON parser's.
-   */
-  private static boolean isSocketFailure(Throwable t) {
-    return t instanceof IOException && !(t instanceof JsonProcessingException);
-  }
+  /** A store that is away, not a bug of the request: 503, the client retries (see StoreFailures). */
+  static boolean isStoreDown(Throwable t) { return StoreFailures.isStoreDown(t); }
 }

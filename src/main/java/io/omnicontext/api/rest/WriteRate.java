@@ -3,6 +3,7 @@ package io.omnicontext.api.rest;
 import io.omnicontext.api.auth.Principal;
 import io.omnicontext.api.limits.RateLimits;
 import io.omnicontext.domain.Reason;
+import io.omnicontext.ops.LiveMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +18,12 @@ public class WriteRate {
   private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   private final RateLimits limits;
+  private final LiveMetrics metrics;
 
-  public WriteRate(RateLimits limits) { this.limits = limits; }
+  public WriteRate(RateLimits limits, LiveMetrics metrics) {
+    this.limits = limits;
+    this.metrics = metrics;
+  }
 
   void install(@Observes Router router) {
     router.route("/v1/*").order(-80).handler(this::admit); // after Authentication (-90): the principal is known
@@ -35,6 +40,7 @@ public class WriteRate {
       ctx.next();
       return;
     }
+    metrics.rateLimited(LiveMetrics.RateScope.REST_WRITES);
     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
     ctx.response().putHeader("Retry-After", Long.toString(seconds));
     Problems.end(ctx, Problems.of(Reason.RATE_LIMITED, "this token writes faster than allowed; retry in " + seconds + " s"));

@@ -1,6 +1,7 @@
 package io.omnicontext.api.ws;
 
 import io.omnicontext.ops.LiveMetrics;
+import io.omnicontext.ops.StoreFailures;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omnicontext.api.access.AccessPolicy;
 import io.omnicontext.api.auth.Principal;
@@ -82,8 +83,13 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
   @Override
   public void send(Kind kind, long position, String frame) { write(frame); }
 
-  /** Every frame goes through the bounded queue: written now, counted until it is on the wire. */
-  private void write(String frame) {
+  @Override
+  public void sendLive(Kind kind, long position, String frame, Runnable written) { write(frame, written); }
+
+  private void write(String frame) { write(frame, null); }
+
+  /** Every frame goes through the bounded queue: written now, counted until it is on the wire; then {@code written}. */
+  private void write(String frame, Runnable written) {
     if (!open) {
       metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
       return;
@@ -95,6 +101,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     connection.sendText(frame).subscribe().with(x -> {
       queue.written(frame);
       metrics.frameSent(LiveMetrics.Transport.WEBSOCKET);
+      if (written != null) written.run();
     }, err -> {
       queue.written(frame);
       metrics.frameDropped(LiveMetrics.DropReason.CLOSED);
@@ -154,6 +161,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
 
   /** Answers rate_limited while the refusal allowance lasts; a connection that keeps going past it is closed with 4403. */
   private void rateLimited(String text) {
+    metrics.rateLimited(LiveMetrics.RateScope.WS_MESSAGES);
     if (refusals.take(System.nanoTime()) != 0) {
       Log.infof("closing connection=%s: rate limit exceeded", connection.id());
       closeWith(CloseCode.RATE_LIMITED);
@@ -174,6 +182,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     Long after = after(frame);
     String topic = topicOf(frame);
     if (!subscribed.containsKey(topic) && subscribed.size() >= limits.maxSubscriptions()) {
+      metrics.rateLimited(LiveMetrics.RateScope.WS_SUBSCRIPTIONS);
       throw new Refusal(Reason.RATE_LIMITED, "a connection holds at most " + limits.maxSubscriptions() + " subscriptions; unsubscribe first");
     }
     Subscription old = subscribed.remove(topic);
@@ -188,7 +197,7 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
     Uni.createFrom().deferred(() -> sub.open(id, after)).subscribe().with(x -> {}, err -> {
       subscribed.remove(topic, sub);
       sub.close();
-      error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not subscribe now; retry"));
+      error(id, refusal(err, "could not subscribe now; retry"));
     });
   }
 
@@ -241,7 +250,14 @@ final class StreamSession implements Session, io.omnicontext.service.push.OpenSe
       // closed while it started: close() did not see this lease, so end it here (added first, so never missed)
       if (!open) engagementService.end(started.lease()).subscribe().with(x -> {}, x -> {});
       else if (!subscribed.containsKey("c:" + customerId)) answer(started.commit()); // subscribed: the feed delivers it, once
-    }, err -> error(id, err instanceof Refusal r ? r : new Refusal(Reason.UNAVAILABLE, "could not engage now; retry")));
+    }, err -> error(id, refusal(err, "could not engage now; retry")));
+  }
+
+  /** A failed call as the client sees it: its own refusal, or `unavailable` (a store away is counted as such). */
+  private Refusal refusal(Throwable err, String unavailable) {
+    if (err instanceof Refusal r) return r;
+    StoreFailures.storeDown(err).ifPresent(metrics::storeError);
+    return new Refusal(Reason.UNAVAILABLE, unavailable);
   }
 
   private void answer(Commit commit) {

@@ -61,6 +61,7 @@ public class StreamSocket {
       return;
     }
     if (!limits.connectionOpened(principal)) {
+      metrics.rateLimited(LiveMetrics.RateScope.WS_CONNECTIONS);
       connection.close(CloseCode.TOO_MANY_CONNECTIONS.reason()).subscribe().with(x -> {}, x -> {});
       return;
     }

@@ -66,10 +66,16 @@ final class CustomerSubscription extends OrderedSubscription<Frames.Delivery> {
 
   @Override long position(Frames.Delivery d) { return d.version(); }
 
+  /** A live change's commit→write time is measured once its frame is written; a replay's says nothing of the push. */
   @Override
-  void send(Frames.Delivery d) {
-    session.send(Session.Kind.CHANGE, d.version(), d.frame(session.audience()));
-    hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), hub.clock().instant()));
+  void send(Frames.Delivery d, boolean live) {
+    String frame = d.frame(session.audience());
+    if (!live) {
+      session.send(Session.Kind.CHANGE, d.version(), frame);
+      return;
+    }
+    session.sendLive(Session.Kind.CHANGE, d.version(), frame,
+        () -> hub.metrics().pushLatency(java.time.Duration.between(d.committedAt(), hub.clock().instant())));
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.omnicontext.service.push;
 
 import io.omnicontext.ops.LiveMetrics;
 import io.omnicontext.ops.Traces;
+import io.omnicontext.ops.FeedTrace;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.omnicontext.wire.Frames;
 import io.omnicontext.wire.ServerFrame;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -102,12 +104,17 @@ public class Hub {
 
   /**
    * One feed message handed to this node's subscriptions, as the span {@code omnicontext.push}: a trace of its own
-   * (the feed carries no trace context), named by the same customer hash and versions as the commit's spans.
+   * (one push serves many writes' subscribers and outlives none of them), linked to the commit's trace when the
+   * committing node stamped the message ({@link FeedTrace}), and named by the same customer hash and versions.
    */
-  private void publish(Topic topic, String payload) {
+  private void publish(Topic topic, String stamped) {
     Set<Subscription> subs = local.get(topic);
     if (subs == null || subs.isEmpty()) return;
-    Span span = traces.builder("omnicontext.push").setNoParent().startSpan();
+    SpanContext commit = FeedTrace.of(stamped);
+    String payload = commit.isValid() ? FeedTrace.changes(stamped) : stamped;
+    var builder = traces.builder("omnicontext.push").setNoParent();
+    if (commit.isValid()) builder.addLink(commit);
+    Span span = builder.startSpan();
     try {
       deliver(topic, payload, subs, span);
     } finally {

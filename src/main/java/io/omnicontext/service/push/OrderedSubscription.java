@@ -15,7 +15,8 @@ import java.util.Optional;
  * seq) go out exactly once and in order. Until the subscription is live, and while it fills a gap
  * from the log, arriving items wait; an item at or below the last one sent is dropped; an item past
  * last+1 shows a gap, which is filled from the log first. A gap older than the log closes the
- * session so the client resumes with after.
+ * session so the client resumes with after. Items read from the log (a resume's replay, a gap fill) are sent as
+ * replays, the others as live deliveries: only these measure the commit→write latency.
  */
 abstract class OrderedSubscription<T> implements Subscription {
   private static final int FILL_RETRIES = 20;
@@ -23,6 +24,8 @@ abstract class OrderedSubscription<T> implements Subscription {
   protected final Session session;
   private final List<T> pending = new ArrayList<>();
   private long last = -1;
+  /** The highest position read from the log: an item at or below it is a replay, not a live delivery. */
+  private long replayedThrough = -1;
   private boolean live;
   private boolean filling;
   private boolean closed;
@@ -31,8 +34,8 @@ abstract class OrderedSubscription<T> implements Subscription {
 
   abstract long position(T item);
 
-  /** Sends one item (under this subscription's lock). */
-  abstract void send(T item);
+  /** Sends one item (under this subscription's lock); live: it came from the feed, not from the log. */
+  abstract void send(T item, boolean live);
 
   /** Items after {@code position} from the log, or empty when the log no longer reaches position+1. */
   abstract Uni<Optional<List<T>>> missedAfter(long position);
@@ -51,6 +54,7 @@ abstract class OrderedSubscription<T> implements Subscription {
   protected void goLive(long position, List<T> replay) {
     last = position;
     live = true;
+    replayed(replay);
     pending.addAll(replay);
     drain();
   }
@@ -67,13 +71,16 @@ abstract class OrderedSubscription<T> implements Subscription {
     for (int i = 0; i < items.size(); i++) {
       T item = items.get(i);
       long p = position(item);
-      if (p <= last) continue;
+      if (p <= last) { // already sent: the feed and a gap fill both had it
+        metrics().frameDropped(LiveMetrics.DropReason.STALE);
+        continue;
+      }
       if (p != last + 1) { // the feed lost something: fill the gap from the log first
         pending.addAll(items.subList(i, items.size()));
         fill();
         return;
       }
-      send(item);
+      send(item, p > replayedThrough);
       last = p;
     }
   }
@@ -98,6 +105,7 @@ abstract class OrderedSubscription<T> implements Subscription {
           session.resync("missed items of " + describe() + " are older than the replay window");
           return;
         }
+        replayed(missed.get());
         pending.addAll(missed.get());
         drain();
       }
@@ -108,6 +116,10 @@ abstract class OrderedSubscription<T> implements Subscription {
         session.resync("could not fill a gap in the feed of " + describe());
       }
     });
+  }
+
+  private void replayed(List<T> fromLog) {
+    for (T item : fromLog) replayedThrough = Math.max(replayedThrough, position(item));
   }
 
   private void drain() {

@@ -12,6 +12,15 @@ public interface Session {
   /** Sends one encoded frame at a version (customer) or seq (team); frames sent under one lock arrive in order. */
   void send(Kind kind, long position, String frame);
 
+  /**
+   * Sends a frame like {@link #send} and runs {@code written} once it is written to the connection (not when it is
+   * only queued; never when it is dropped). A transport that cannot tell runs it right after handing the frame over.
+   */
+  default void sendLive(Kind kind, long position, String frame, Runnable written) {
+    send(kind, position, frame);
+    written.run();
+  }
+
   /** The subscription lost its footing (an unrecoverable gap): close so the client resumes with after. */
   void resync(String reason);
 }

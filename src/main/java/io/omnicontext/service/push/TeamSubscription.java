@@ -68,7 +68,7 @@ final class TeamSubscription extends OrderedSubscription<TeamSubscription.SeqFra
 
   @Override long position(SeqFrame f) { return f.seq(); }
 
-  @Override void send(SeqFrame f) { session.send(Session.Kind.HANDOFF, f.seq(), f.frame()); }
+  @Override void send(SeqFrame f, boolean live) { session.send(Session.Kind.HANDOFF, f.seq(), f.frame()); }
 
   @Override
   Uni<Optional<List<SeqFrame>>> missedAfter(long seq) {

@@ -1,0 +1,30 @@
+package io.omnicontext.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.omnicontext.port.ContextStore;
+import java.net.ConnectException;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** Which store a store-down failure is counted against in omnicontext_store_errors_total. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class StoreFailuresTests {
+  @Test
+  void a_socket_failure_of_the_postgres_client_counts_for_postgres_and_any_other_for_redis() {
+    ConnectException fromPg = new ConnectException("Connection refused");
+    fromPg.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.vertx.pgclient.impl.PgConnectionFactory", "connect", null, 1)});
+    assertEquals(Optional.of(LiveMetrics.Store.POSTGRES), StoreFailures.storeDown(new RuntimeException(fromPg)));
+    ConnectException fromRedis = new ConnectException("Connection refused");
+    fromRedis.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.vertx.redis.client.impl.RedisClient", "connect", null, 1)});
+    assertEquals(Optional.of(LiveMetrics.Store.REDIS), StoreFailures.storeDown(fromRedis));
+  }
+
+  @Test
+  void a_bug_or_a_lost_race_is_no_store_error() {
+    assertEquals(Optional.empty(), StoreFailures.storeDown(new NullPointerException()));
+    assertEquals(Optional.empty(), StoreFailures.storeDown(new RuntimeException(new ContextStore.VersionMoved(3))));
+  }
+}
