@@ -11,6 +11,17 @@ public final class Digest {
 
   public static String sha256(String s) { return hex("SHA-256", s); }
 
+  /** HMAC-SHA-256 of {@code s} under {@code key}, in hex: a digest nobody without the key can recompute from a guess. */
+  public static String hmacSha256(String key, String s) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+    }
+  }
+
   /** Redis names a script by the SHA-1 of its text. */
   public static String sha1(String s) { return hex("SHA-1", s); }
 

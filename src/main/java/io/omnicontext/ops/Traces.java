@@ -32,11 +32,23 @@ public class Traces {
   public static final AttributeKey<String> REFUSAL = AttributeKey.stringKey("omnicontext.refusal");
 
   private final Tracer tracer;
+  private final java.util.Optional<String> hashKey;
 
-  public Traces(Tracer tracer) { this.tracer = tracer; }
+  public Traces(Tracer tracer,
+      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "omnicontext.tracing.customer-hash-key") java.util.Optional<String> hashKey) {
+    this.tracer = tracer;
+    this.hashKey = hashKey.filter(k -> !k.isBlank());
+  }
 
-  /** The customer as a trace may name it: 16 hex of SHA-256 over tenant and id (the same on every node). */
-  public static String customerHash(CustomerKey key) { return Digest.sha256(key.tenant() + "/" + key.customerId()).substring(0, 16); }
+  /**
+   * The customer as a trace may name it, the same on every node: 16 hex of HMAC-SHA-256 over tenant and id under
+   * omnicontext.tracing.customer-hash-key, so that guessable ids ("demo/julia") cannot be found again by hashing
+   * guesses; without a key, plain SHA-256 (local and test runs).
+   */
+  public String customerHash(CustomerKey key) {
+    String named = key.tenant() + "/" + key.customerId();
+    return hashKey.map(k -> Digest.hmacSha256(k, named)).orElseGet(() -> Digest.sha256(named)).substring(0, 16);
+  }
 
   public SpanBuilder builder(String name) { return tracer.spanBuilder(name); }
 

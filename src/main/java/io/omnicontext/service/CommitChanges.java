@@ -85,7 +85,7 @@ public class CommitChanges {
   /** Commits the ops {@code plan} derives from the current context; nothing when it derives none. */
   public Uni<Optional<Commit>> commitPlanned(CustomerKey key, Function<CustomerContext, List<Op>> plan, Actor actor,
       Function<Commit, IdempotencyStore.Record> answered) {
-    return traces.span("omnicontext.commit", s -> s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key)),
+    return traces.span("omnicontext.commit", s -> s.setAttribute(Traces.CUSTOMER, traces.customerHash(key)),
         () -> commitTraced(key, plan, actor, answered), (s, done) -> done.ifPresent(c -> describe(s, c)));
   }
 
@@ -121,7 +121,7 @@ public class CommitChanges {
           boolean snapshot = snapshotDue(commit);
           IdempotencyStore.Record record = answered == null ? null : answered.apply(commit);
           return traces.span("omnicontext.redis.commit", s -> {
-                s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
+                s.setAttribute(Traces.CUSTOMER, traces.customerHash(key));
                 describe(s, commit);
               }, () -> commitChecked(key, commit, record, loaded.runId(), snapshot))
               .map(stored -> Optional.of(new Committed(commit, stored, snapshot)));
@@ -183,7 +183,7 @@ public class CommitChanges {
   private Uni<Void> journaled(CustomerKey key, Committed c) {
     if (config.journal().mode() != OmnicontextConfig.Durability.JOURNAL) return Uni.createFrom().voidItem();
     return traces.span("omnicontext.journal.append", s -> {
-          s.setAttribute(Traces.CUSTOMER, Traces.customerHash(key));
+          s.setAttribute(Traces.CUSTOMER, traces.customerHash(key));
           describe(s, c.commit());
         }, () -> journal.append(List.of(ChangeJournal.Entry.of(key, c.commit(), c.snapshot()))))
         .ifNoItem().after(config.journal().timeout()).fail()

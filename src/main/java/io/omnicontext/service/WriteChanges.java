@@ -51,7 +51,7 @@ public class WriteChanges {
   /** Commits the request; refusal renders a refusal as the reply kept for retries of the same key. */
   public Uni<Reply> commit(Request r, Function<Refusal, Reply> refusal) {
     return traces.span("omnicontext.write", s -> {
-      s.setAttribute(Traces.CUSTOMER, Traces.customerHash(r.key()));
+      s.setAttribute(Traces.CUSTOMER, traces.customerHash(r.key()));
       s.setAttribute(Traces.OP_COUNT, (long) r.ops().size());
       s.setAttribute(Traces.OPS, Traces.opNames(r.ops().stream().map(Op::name).toList()));
       s.setAttribute("omnicontext.idempotent", r.idempotencyKey() != null);

@@ -126,7 +126,7 @@ public class Hub {
     if (span.isRecording()) {
       span.setAttribute(Traces.SUBSCRIPTIONS, (long) subs.size());
       span.setAttribute("omnicontext.topic.kind", topic.team() ? "team" : "customer");
-      if (!topic.team()) span.setAttribute(Traces.CUSTOMER, Traces.customerHash(topic.customerKey()));
+      if (!topic.team()) span.setAttribute(Traces.CUSTOMER, traces.customerHash(topic.customerKey()));
     }
     Object message;
     try {
