@@ -31,6 +31,9 @@ class ClusterFaultsIT extends FaultsIT implements Topology.OnCluster {
   private static final int WRITERS = 16;
   private static final int CUSTOMERS = 12;
   private static final Duration RECOVERY = Duration.ofSeconds(60);
+  private static final int BURST = 64;
+  /** The commit deadline (5 s), the client's read-idle timeout (5 s) and the cluster's marking of a failed node, with room. */
+  private static final Duration STALL_BOUND = Duration.ofSeconds(25);
 
   /** One write as its writer saw it: which field and value, when, and the answer (status -1: no answer at all). */
   record Attempt(String customer, String field, int value, long startedNanos, int status, String code, long version) {
@@ -109,7 +112,11 @@ class ClusterFaultsIT extends FaultsIT implements Topology.OnCluster {
       screen.subscribeTeam(team);
       Infra.pauseClusterNode(replica); // it misses seq 2
       try {
-        crm.commit(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1")));
+        // A write may be refused meanwhile: the node's client cannot reach the stopped replica until the cluster marks it
+        // failed (a_replica_that_stops_answering_..., below); the same key makes a retry of an accepted try answer as it did.
+        String key = Tokens.newId("k");
+        await("the accept acknowledged").atMost(RECOVERY).pollInterval(Duration.ofMillis(200)).until(() ->
+            completed(crm.post(customer, List.of(Map.of("op", "handoff.accept", "handoffId", "h-1")), key)));
         screen.await(f -> "handoff".equals(f.path("type").asText()) && f.path("seq").asLong() == 2, "seq 2 on the screen");
         Infra.killClusterNode(victim);
       } finally {
@@ -135,6 +142,36 @@ class ClusterFaultsIT extends FaultsIT implements Topology.OnCluster {
       JsonNode snapshot = again.await(f -> "snapshot".equals(f.path("type").asText()), "a snapshot: the log cannot continue from seq 2");
       assertTrue(snapshot.path("seq").asLong() > 1_000_000, "a new epoch of seqs: " + snapshot);
       assertEquals(0, snapshot.path("handoffs").size(), "the board as the feed has it now: h-1 completed " + snapshot);
+    }
+  }
+
+  @Test
+  void a_replica_that_stops_answering_holds_no_write_for_long_and_writes_go_on_once_the_cluster_marks_it_failed() throws Exception {
+    // Defect guarded: the cluster client takes a connection to every node, replicas included, for each command, and
+    // a new connection's handshake had no deadline: one stopped replica held every write of a node whose pool had to
+    // grow (a burst on a fresh node here) until the replica came back (quarkus.redis.tcp.read-idle-timeout).
+    String tenant = Tokens.newTenant();
+    Nodes.Node fresh = extra("replica-stall", Map.of()); // its pools hold a few connections: the burst opens new ones
+    Client crm = new Client(fresh, Tokens.mint(tenant, "integration", "crm", "system", null));
+    int master = Infra.clusterMasters().get(0);
+    int replica = Infra.replicaOf(master);
+    ExecutorService pool = Executors.newFixedThreadPool(BURST);
+    Infra.pauseClusterNode(replica);
+    try {
+      List<CompletableFuture<Client.Answer>> burst = IntStream.range(0, BURST).mapToObj(i -> CompletableFuture.supplyAsync(
+          () -> crm.post(Tokens.newId("c"), List.of(set("burst", i))), pool)).toList();
+      CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get(STALL_BOUND.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      List<String> wrong = burst.stream().map(CompletableFuture::join)
+          .filter(a -> a.status() != 200 && !(a.status() == 503 && "unavailable".equals(a.body().path("code").asText())))
+          .map(a -> a.status() + " " + a.body()).toList();
+      assertEquals(List.of(), wrong, "each write of the burst acknowledged or refused with 503 unavailable");
+      await("a write acknowledged while the replica is still stopped").atMost(STALL_BOUND).pollInterval(Duration.ofMillis(250))
+          .until(() -> crm.post(Tokens.newId("c"), List.of(set("after", 1))).status() == 200);
+    } finally {
+      Infra.resumeClusterNode(replica);
+      pool.shutdownNow();
+      fresh.process().destroy();
+      await("the replica back in sync").atMost(RECOVERY).until(() -> Infra.replicaInSync(master));
     }
   }
 
