@@ -3,6 +3,7 @@ package io.omnicontext.ops;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.channel.ChannelException;
 import io.omnicontext.port.ChangeFeed;
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
@@ -17,8 +18,6 @@ import java.util.concurrent.TimeoutException;
  * {@code omnicontext_store_errors_total}. Classified by type, anywhere in the cause chain.
  */
 public final class StoreFailures {
-  private static final String[] POSTGRES_CODE = {"io.vertx.pgclient.", "io.vertx.sqlclient.", "io.omnicontext.adapter.postgres."};
-
   private StoreFailures() {}
 
   /** A store that is unreachable, restarting or overloaded (or a lost race that never settled): the client retries. */
@@ -35,28 +34,17 @@ public final class StoreFailures {
 
   /**
    * The store a store-down failure came from, to count it; empty when it is not one, or is a lost race (a store
-   * that answered). PostgreSQL when its client or our PostgreSQL adapter shows in the chain, else Redis: the live
-   * path's calls are Redis calls.
+   * that answered). PostgreSQL when the journal's port failed the call ({@link ChangeJournal.Failed} in the
+   * chain), else Redis: every other store call is a Redis call.
    */
   public static Optional<LiveMetrics.Store> storeDown(Throwable t) {
     if (!isStoreDown(t)) return Optional.empty();
     boolean postgres = false;
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ContextStore.VersionMoved) return Optional.empty();
-      postgres |= fromPostgres(c);
+      postgres |= c instanceof ChangeJournal.Failed;
     }
     return Optional.of(postgres ? LiveMetrics.Store.POSTGRES : LiveMetrics.Store.REDIS);
-  }
-
-  private static boolean fromPostgres(Throwable c) {
-    if (postgresCode(c.getClass().getName())) return true;
-    for (StackTraceElement e : c.getStackTrace()) if (postgresCode(e.getClassName())) return true;
-    return false;
-  }
-
-  private static boolean postgresCode(String className) {
-    for (String p : POSTGRES_CODE) if (className.startsWith(p)) return true;
-    return false;
   }
 
   /**

@@ -62,6 +62,15 @@ public interface ChangeJournal {
 
   record Identity(String type, String value) {}
 
+  /**
+   * Any failure of a call to the journal, with its cause (unreachable, timed out, a refusal of the data, a bug):
+   * what tells the edge that PostgreSQL, not Redis, failed the call. Whether it is the store being away is
+   * the cause's to say (StoreFailures).
+   */
+  final class Failed extends RuntimeException {
+    public Failed(Throwable cause) { super("the journal (PostgreSQL) failed the call", cause, false, false); }
+  }
+
   /** What rehydration needs: the latest snapshot (if any) and every later journaled change, in order. */
   record Head(Optional<CustomerContext> snapshot, List<Change> later) {
     public long version() {

@@ -2,6 +2,7 @@ package io.omnicontext.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.omnicontext.port.ChangeJournal;
 import io.omnicontext.port.ContextStore;
 import java.net.ConnectException;
 import java.util.Optional;
@@ -13,13 +14,15 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class StoreFailuresTests {
   @Test
-  void a_socket_failure_of_the_postgres_client_counts_for_postgres_and_any_other_for_redis() {
-    ConnectException fromPg = new ConnectException("Connection refused");
-    fromPg.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.vertx.pgclient.impl.PgConnectionFactory", "connect", null, 1)});
-    assertEquals(Optional.of(LiveMetrics.Store.POSTGRES), StoreFailures.storeDown(new RuntimeException(fromPg)));
-    ConnectException fromRedis = new ConnectException("Connection refused");
-    fromRedis.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.vertx.redis.client.impl.RedisClient", "connect", null, 1)});
-    assertEquals(Optional.of(LiveMetrics.Store.REDIS), StoreFailures.storeDown(fromRedis));
+  void a_socket_failure_of_a_journal_call_counts_for_postgres_and_any_other_for_redis() {
+    ConnectException refused = new ConnectException("Connection refused");
+    assertEquals(Optional.of(LiveMetrics.Store.POSTGRES), StoreFailures.storeDown(new RuntimeException(new ChangeJournal.Failed(refused))));
+    assertEquals(Optional.of(LiveMetrics.Store.REDIS), StoreFailures.storeDown(new ConnectException("Connection refused")));
+  }
+
+  @Test
+  void a_bug_in_a_journal_call_is_no_store_error() {
+    assertEquals(Optional.empty(), StoreFailures.storeDown(new ChangeJournal.Failed(new IllegalStateException("no such column"))));
   }
 
   @Test
