@@ -72,7 +72,7 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   /** Every call's failure as the port's {@link ChangeJournal.Failed}, its cause kept (the relay reads a refusal from it). */
-  private static <T> Uni<T> failed(Uni<T> call) {
+  private static <T> Uni<T> asJournalFailure(Uni<T> call) {
     return call.onFailure(e -> !(e instanceof ChangeJournal.Failed)).transform(ChangeJournal.Failed::new);
   }
 
@@ -86,7 +86,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   /** Group commit: concurrent appends share a transaction (see {@link GroupCommit}). */
   @Override
-  public Uni<Void> append(List<Entry> entries) { return failed(group.submit(entries)); }
+  public Uni<Void> append(List<Entry> entries) { return asJournalFailure(group.submit(entries)); }
 
   /** One transaction: every change row, identity and snapshot of the entries, each kind as one pipelined batch. */
   private Uni<Void> write(List<Entry> entries) {
@@ -153,7 +153,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<Void> setAside(Entry entry, Refused why) {
-    return failed(inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), clock.instant())));
+    return asJournalFailure(inTransaction(s -> DeadLetters.insert(s, json, entry, why, subjectHash(entry.key()), clock.instant())));
   }
 
   // The reads on the live path (rehydration's check, history past Redis' window, resolve) are prepared SQL on the
@@ -171,7 +171,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<Head> head(CustomerKey key) {
-    return failed(pool.preparedQuery(SNAPSHOT).execute(Tuple.of(key.tenant(), key.customerId())).chain(snaps -> {
+    return asJournalFailure(pool.preparedQuery(SNAPSHOT).execute(Tuple.of(key.tenant(), key.customerId())).chain(snaps -> {
       var it = snaps.iterator();
       Row snap = it.hasNext() ? it.next() : null;
       long from = snap == null ? 0 : snap.getLong("version");
@@ -182,7 +182,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<List<Change>> after(CustomerKey key, long after, int limit, long maxBytes) {
-    return failed(pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit, maxBytes)).map(rows -> {
+    return asJournalFailure(pool.preparedQuery(CHANGES_AFTER).execute(Tuple.of(key.tenant(), key.customerId(), after, (long) limit, maxBytes)).map(rows -> {
       List<Change> out = new ArrayList<>(rows.size());
       for (Row r : rows) out.add(json.read(r.getString("change_json"), Change.class));
       return out;
@@ -190,11 +190,11 @@ public class PostgresChangeJournal implements ChangeJournal {
   }
 
   @Override
-  public Uni<Void> ping() { return failed(pool.query("SELECT 1").execute().replaceWithVoid()); }
+  public Uni<Void> ping() { return asJournalFailure(pool.query("SELECT 1").execute().replaceWithVoid()); }
 
   @Override
   public Uni<Optional<String>> resolve(String tenant, String type, String value) {
-    return failed(pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, type, value)).map(rows -> {
+    return asJournalFailure(pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, type, value)).map(rows -> {
       var it = rows.iterator();
       return it.hasNext() ? Optional.of(it.next().getString("customer_id")) : Optional.<String>empty();
     }));
@@ -202,7 +202,7 @@ public class PostgresChangeJournal implements ChangeJournal {
 
   @Override
   public Uni<Long> erase(CustomerKey key, Instant at) {
-    return failed(inTransaction(s -> s.createMutationQuery("delete from JournalRow where tenant = :t and customerId = :c")
+    return asJournalFailure(inTransaction(s -> s.createMutationQuery("delete from JournalRow where tenant = :t and customerId = :c")
         .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate()
         .call(() -> s.createMutationQuery("delete from SnapshotRow where tenant = :t and customerId = :c")
             .setParameter("t", key.tenant()).setParameter("c", key.customerId()).executeUpdate())
